@@ -1,0 +1,160 @@
+//! Problems found in user input, each pointing at a file, line and column with a fix.
+//!
+//! Readers collect every problem instead of stopping at the first, so a planner fixes a
+//! spreadsheet in one pass.
+
+use std::fmt;
+
+/// One thing wrong with an input file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based line in the file (the header is line 1), when known.
+    pub line: Option<usize>,
+    /// 1-based column (field number in a CSV row), when known.
+    pub column: Option<usize>,
+    /// The offending value, as written.
+    pub value: Option<String>,
+    pub message: String,
+    /// How to fix it, in the planner's terms.
+    pub fix: String,
+}
+
+impl Problem {
+    pub fn new(
+        file: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Problem {
+            file: file.into(),
+            line: None,
+            column: None,
+            value: None,
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    pub fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(v) = &self.value {
+            write!(f, " (value {v:?})")?;
+        }
+        if !self.fix.is_empty() {
+            write!(f, "; {}", self.fix)?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one input, in file order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn push(&mut self, p: Problem) {
+        self.0.push(p);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn extend(&mut self, other: Problems) {
+        self.0.extend(other.0);
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Problem> {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_prints_location_value_and_fix() {
+        let p = Problem::new("schools.csv", "unknown stage", "use one of primary, middle")
+            .at(4, 4)
+            .value("primry");
+        assert_eq!(
+            p.to_string(),
+            "schools.csv:4:4: unknown stage (value \"primry\"); use one of primary, middle"
+        );
+    }
+
+    #[test]
+    fn suggests_the_nearest_key() {
+        assert_eq!(
+            did_you_mean("cross_cap_shar", &["cross_cap_share", "floor_share"]),
+            Some("cross_cap_share")
+        );
+        assert_eq!(did_you_mean("zzz", &["cross_cap_share"]), None);
+    }
+}

@@ -1,0 +1,833 @@
+//! The policy file (TOML): tracks, pairing and rotation rules, solver limits.
+//!
+//! Every key of SPEC.md has its default here. An unknown key is an error with a
+//! did-you-mean, because a misspelt `cross_cap_shar` silently falling back to 10% would
+//! change a county's plan without anyone noticing.
+
+use std::collections::BTreeMap;
+
+use toml::Value;
+
+use super::stage::Stage;
+use crate::diagnostics::{Problem, Problems, did_you_mean};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackMode {
+    Schools,
+    Townships,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairingLevel {
+    Group,
+    School,
+}
+
+/// One grouping exercise (G1–G6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackPolicy {
+    pub name: String,
+    pub stages: Vec<Stage>,
+    pub mode: TrackMode,
+    pub count: usize,
+    pub max_schools: usize,
+    pub core_min_quality: f64,
+    pub include_helpers: bool,
+    pub contiguous: bool,
+    pub balance_weight: f64,
+    pub min_students: Option<f64>,
+    pub max_students: Option<f64>,
+}
+
+/// `[pairing]` (P1–P4).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairingPolicy {
+    pub level: PairingLevel,
+    pub helper_capacity: usize,
+    pub min_quality_gap: f64,
+    pub priority_weight: f64,
+}
+
+/// `[rotation]` (T1–T10).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RotationPolicy {
+    pub cross_cap_share: f64,
+    pub exempt_age_male: i32,
+    pub exempt_age_female: i32,
+    pub max_move_km: Option<f64>,
+    pub exchange_years: i32,
+    pub exchanges_per_pairing: usize,
+    pub dispatched_max_age: i32,
+    pub helper_sends_key_or_senior: bool,
+    pub national_floor: bool,
+    pub floor_share: f64,
+    pub floor_key_share: f64,
+    pub eligible_years: u32,
+    pub subject_weight: BTreeMap<String, f64>,
+}
+
+/// `[solver]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolverPolicy {
+    pub time_limit_s: f64,
+    /// 0 lets HiGHS use every core.
+    pub threads: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub plan_year: i32,
+    pub tracks: Vec<TrackPolicy>,
+    pub pairing: PairingPolicy,
+    pub rotation: RotationPolicy,
+    pub solver: SolverPolicy,
+}
+
+impl Default for PairingPolicy {
+    fn default() -> Self {
+        PairingPolicy {
+            level: PairingLevel::Group,
+            helper_capacity: 2,
+            min_quality_gap: 0.0,
+            priority_weight: 2.0,
+        }
+    }
+}
+
+impl Default for RotationPolicy {
+    fn default() -> Self {
+        RotationPolicy {
+            cross_cap_share: 0.10,
+            exempt_age_male: 55,
+            exempt_age_female: 50,
+            max_move_km: None,
+            exchange_years: 1,
+            exchanges_per_pairing: 1,
+            dispatched_max_age: 40,
+            helper_sends_key_or_senior: true,
+            national_floor: false,
+            floor_share: 0.10,
+            floor_key_share: 0.20,
+            eligible_years: 6,
+            subject_weight: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for SolverPolicy {
+    fn default() -> Self {
+        SolverPolicy {
+            time_limit_s: 60.0,
+            threads: 0,
+        }
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            plan_year: 2026,
+            tracks: Vec::new(),
+            pairing: PairingPolicy::default(),
+            rotation: RotationPolicy::default(),
+            solver: SolverPolicy::default(),
+        }
+    }
+}
+
+impl RotationPolicy {
+    /// Weight of a subject's shortage (default 1).
+    pub fn weight(&self, subject: &str) -> f64 {
+        self.subject_weight.get(subject).copied().unwrap_or(1.0)
+    }
+}
+
+const TOP_KEYS: &[&str] = &["plan_year", "track", "pairing", "rotation", "solver"];
+const TRACK_KEYS: &[&str] = &[
+    "name",
+    "stages",
+    "mode",
+    "count",
+    "max_schools",
+    "core_min_quality",
+    "include_helpers",
+    "contiguous",
+    "balance_weight",
+    "min_students",
+    "max_students",
+];
+const PAIRING_KEYS: &[&str] = &[
+    "level",
+    "helper_capacity",
+    "min_quality_gap",
+    "priority_weight",
+];
+const ROTATION_KEYS: &[&str] = &[
+    "cross_cap_share",
+    "exempt_age_male",
+    "exempt_age_female",
+    "max_move_km",
+    "exchange_years",
+    "exchanges_per_pairing",
+    "dispatched_max_age",
+    "helper_sends_key_or_senior",
+    "national_floor",
+    "floor_share",
+    "floor_key_share",
+    "eligible_years",
+    "subject_weight",
+];
+const SOLVER_KEYS: &[&str] = &["time_limit_s", "threads"];
+
+/// Every policy key SPEC.md defines, as `table.key` paths; scenario sweeps use this list.
+pub fn known_key_paths() -> Vec<String> {
+    let mut out: Vec<String> = vec!["plan_year".into()];
+    for (table, keys) in [
+        ("track", TRACK_KEYS),
+        ("pairing", PAIRING_KEYS),
+        ("rotation", ROTATION_KEYS),
+        ("solver", SOLVER_KEYS),
+    ] {
+        out.extend(keys.iter().map(|k| format!("{table}.{k}")));
+    }
+    out
+}
+
+impl Policy {
+    /// Parses a policy file's text. `file` names it in problems.
+    pub fn parse(text: &str, file: &str) -> Result<Policy, Problems> {
+        let table: toml::Table = match text.parse() {
+            Ok(t) => t,
+            Err(e) => {
+                let mut p = Problem::new(
+                    file,
+                    format!("not valid TOML: {}", e.message()),
+                    "fix the TOML syntax (strings in quotes, one key per line)",
+                );
+                if let Some(span) = e.span() {
+                    let (line, col) = line_col(text, span.start);
+                    p = p.at(line, col);
+                }
+                return Err(Problems(vec![p]));
+            }
+        };
+        Policy::from_table(&table, text, file)
+    }
+
+    /// Builds a policy from an already-parsed table (scenario variants use this after
+    /// overriding keys). `text` is only used to locate keys for problems.
+    pub fn from_table(table: &toml::Table, text: &str, file: &str) -> Result<Policy, Problems> {
+        let mut r = Reader {
+            text,
+            file,
+            problems: Problems::default(),
+        };
+        let mut policy = Policy::default();
+        r.unknown_keys(table, TOP_KEYS, Scope::Top);
+        if let Some(v) = r.int(table, "plan_year", Scope::Top) {
+            policy.plan_year = v as i32;
+        }
+        match table.get("track") {
+            None => {}
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::Table(t) => {
+                            if let Some(track) = r.track(t, i) {
+                                policy.tracks.push(track);
+                            }
+                        }
+                        _ => r.bad(Scope::Top, "track", "must be a [[track]] table", ""),
+                    }
+                }
+            }
+            Some(_) => r.bad(
+                Scope::Top,
+                "track",
+                "must be an array of tables",
+                "write each track as its own [[track]] section",
+            ),
+        }
+        if let Some(t) = r.table(table, "pairing") {
+            r.unknown_keys(t, PAIRING_KEYS, Scope::Table("pairing"));
+            let s = Scope::Table("pairing");
+            if let Some(v) = r.string(t, "level", s) {
+                match v.as_str() {
+                    "group" => policy.pairing.level = PairingLevel::Group,
+                    "school" => policy.pairing.level = PairingLevel::School,
+                    _ => r.bad(
+                        s,
+                        "level",
+                        &format!("unknown level {v:?}"),
+                        "use \"group\" or \"school\"",
+                    ),
+                }
+            }
+            if let Some(v) = r.count(t, "helper_capacity", s) {
+                policy.pairing.helper_capacity = v;
+            }
+            if let Some(v) = r.float(t, "min_quality_gap", s) {
+                policy.pairing.min_quality_gap = v;
+            }
+            if let Some(v) = r.nonneg(t, "priority_weight", s) {
+                policy.pairing.priority_weight = v;
+            }
+        }
+        if let Some(t) = r.table(table, "rotation") {
+            let s = Scope::Table("rotation");
+            r.unknown_keys(t, ROTATION_KEYS, s);
+            let rot = &mut policy.rotation;
+            if let Some(v) = r.share(t, "cross_cap_share", s) {
+                rot.cross_cap_share = v;
+            }
+            if let Some(v) = r.count(t, "exempt_age_male", s) {
+                rot.exempt_age_male = v as i32;
+            }
+            if let Some(v) = r.count(t, "exempt_age_female", s) {
+                rot.exempt_age_female = v as i32;
+            }
+            if let Some(v) = r.nonneg(t, "max_move_km", s) {
+                rot.max_move_km = Some(v);
+            }
+            if let Some(v) = r.count(t, "exchange_years", s) {
+                if v == 0 {
+                    r.bad(
+                        s,
+                        "exchange_years",
+                        "must be at least 1",
+                        "an exchange lasts at least one school year (T4)",
+                    );
+                } else {
+                    rot.exchange_years = v as i32;
+                }
+            }
+            if let Some(v) = r.count(t, "exchanges_per_pairing", s) {
+                rot.exchanges_per_pairing = v;
+            }
+            if let Some(v) = r.count(t, "dispatched_max_age", s) {
+                rot.dispatched_max_age = v as i32;
+            }
+            if let Some(v) = r.boolean(t, "helper_sends_key_or_senior", s) {
+                rot.helper_sends_key_or_senior = v;
+            }
+            if let Some(v) = r.boolean(t, "national_floor", s) {
+                rot.national_floor = v;
+            }
+            if let Some(v) = r.share(t, "floor_share", s) {
+                rot.floor_share = v;
+            }
+            if let Some(v) = r.share(t, "floor_key_share", s) {
+                rot.floor_key_share = v;
+            }
+            if let Some(v) = r.count(t, "eligible_years", s) {
+                rot.eligible_years = v as u32;
+            }
+            if let Some(w) = r.table(t, "subject_weight") {
+                for (subject, value) in w {
+                    match value
+                        .as_float()
+                        .or_else(|| value.as_integer().map(|i| i as f64))
+                    {
+                        Some(x) if x >= 0.0 && x.is_finite() => {
+                            rot.subject_weight.insert(subject.clone(), x);
+                        }
+                        _ => r.bad(
+                            Scope::Table("rotation.subject_weight"),
+                            subject,
+                            &format!("weight {value} is not a non-negative number"),
+                            "write a number such as 2.0",
+                        ),
+                    }
+                }
+            }
+        }
+        if let Some(t) = r.table(table, "solver") {
+            let s = Scope::Table("solver");
+            r.unknown_keys(t, SOLVER_KEYS, s);
+            if let Some(v) = r.nonneg(t, "time_limit_s", s) {
+                if v <= 0.0 {
+                    r.bad(
+                        s,
+                        "time_limit_s",
+                        "must be positive",
+                        "give the solver at least 1 second",
+                    );
+                } else {
+                    policy.solver.time_limit_s = v;
+                }
+            }
+            if let Some(v) = r.count(t, "threads", s) {
+                policy.solver.threads = v as u32;
+            }
+        }
+        r.check_tracks_disjoint(&policy.tracks);
+        if r.problems.is_empty() {
+            Ok(policy)
+        } else {
+            Err(r.problems)
+        }
+    }
+
+    /// The track whose stages include `stage`, if any (G6: tracks' stages are disjoint).
+    pub fn track_of_stage(&self, stage: Stage) -> Option<usize> {
+        self.tracks.iter().position(|t| t.stages.contains(&stage))
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    Top,
+    Table(&'a str),
+    Track(usize),
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    file: &'t str,
+    problems: Problems,
+}
+
+impl Reader<'_> {
+    fn track(&mut self, t: &toml::Table, i: usize) -> Option<TrackPolicy> {
+        let s = Scope::Track(i);
+        self.unknown_keys(t, TRACK_KEYS, s);
+        let before = self.problems.len();
+        let name = self.string(t, "name", s);
+        if name.is_none() && !t.contains_key("name") {
+            self.missing(
+                s,
+                "name",
+                "give the track a name, e.g. name = \"compulsory\"",
+            );
+        }
+        let mut stages = Vec::new();
+        match t.get("stages") {
+            None => self.missing(
+                s,
+                "stages",
+                "list its stages, e.g. stages = [\"primary\", \"middle\"]",
+            ),
+            Some(Value::Array(items)) => {
+                for item in items {
+                    match item.as_str().and_then(Stage::parse) {
+                        Some(st) if !stages.contains(&st) => stages.push(st),
+                        Some(_) => {}
+                        None => self.bad(
+                            s,
+                            "stages",
+                            &format!("unknown stage {item}"),
+                            "use kindergarten, primary, middle, nine_year, high or vocational",
+                        ),
+                    }
+                }
+                if items.is_empty() {
+                    self.bad(s, "stages", "is empty", "list at least one stage");
+                }
+            }
+            Some(_) => self.bad(
+                s,
+                "stages",
+                "must be a list",
+                "write stages = [\"primary\", \"middle\"]",
+            ),
+        }
+        let mut mode = TrackMode::Schools;
+        if let Some(m) = self.string(t, "mode", s) {
+            match m.as_str() {
+                "schools" => mode = TrackMode::Schools,
+                "townships" => mode = TrackMode::Townships,
+                _ => self.bad(
+                    s,
+                    "mode",
+                    &format!("unknown mode {m:?}"),
+                    "use \"schools\" or \"townships\"",
+                ),
+            }
+        }
+        let count = self.count(t, "count", s);
+        if count.is_none() && !t.contains_key("count") {
+            self.missing(
+                s,
+                "count",
+                "say how many groups the track forms, e.g. count = 8",
+            );
+        }
+        if count == Some(0) {
+            self.bad(s, "count", "must be at least 1", "form at least one group");
+        }
+        let max_schools = self.count(t, "max_schools", s).unwrap_or(6);
+        if max_schools == 0 {
+            self.bad(
+                s,
+                "max_schools",
+                "must be at least 1",
+                "a group holds at least its core",
+            );
+        }
+        let track = TrackPolicy {
+            name: name.unwrap_or_default(),
+            stages,
+            mode,
+            count: count.unwrap_or(1),
+            max_schools,
+            core_min_quality: self.float(t, "core_min_quality", s).unwrap_or(0.0),
+            include_helpers: self.boolean(t, "include_helpers", s).unwrap_or(false),
+            contiguous: self.boolean(t, "contiguous", s).unwrap_or(false),
+            balance_weight: self.nonneg(t, "balance_weight", s).unwrap_or(0.0),
+            min_students: self.nonneg(t, "min_students", s),
+            max_students: self.nonneg(t, "max_students", s),
+        };
+        if let (Some(lo), Some(hi)) = (track.min_students, track.max_students)
+            && lo > hi
+        {
+            self.bad(
+                s,
+                "min_students",
+                &format!("{lo} is above max_students {hi}"),
+                "lower min_students or raise max_students",
+            );
+        }
+        (self.problems.len() == before).then_some(track)
+    }
+
+    fn check_tracks_disjoint(&mut self, tracks: &[TrackPolicy]) {
+        for (i, a) in tracks.iter().enumerate() {
+            for (j, b) in tracks.iter().enumerate().skip(i + 1) {
+                if a.name == b.name {
+                    self.bad(
+                        Scope::Track(j),
+                        "name",
+                        &format!("track name {:?} is used twice", b.name),
+                        "give each track its own name",
+                    );
+                }
+                for st in &b.stages {
+                    if a.stages.contains(st) {
+                        self.bad(
+                            Scope::Track(j),
+                            "stages",
+                            &format!("stage {st} is already in track {:?} (G6: tracks' stages are disjoint)", a.name),
+                            "put each stage in one track only",
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn unknown_keys(&mut self, t: &toml::Table, known: &[&str], scope: Scope) {
+        for key in t.keys() {
+            if !known.contains(&key.as_str()) {
+                let fix = match did_you_mean(key, known) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!("known keys here: {}", known.join(", ")),
+                };
+                self.bad(scope, key, &format!("unknown key `{key}`"), &fix);
+            }
+        }
+    }
+
+    fn table<'v>(&mut self, t: &'v toml::Table, key: &str) -> Option<&'v toml::Table> {
+        match t.get(key)? {
+            Value::Table(inner) => Some(inner),
+            _ => {
+                self.bad(
+                    Scope::Top,
+                    key,
+                    "must be a table",
+                    &format!("write it as a [{key}] section"),
+                );
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, t: &toml::Table, key: &str, s: Scope) -> Option<String> {
+        match t.get(key)? {
+            Value::String(v) => Some(v.clone()),
+            other => {
+                self.bad(
+                    s,
+                    key,
+                    &format!("must be a string, found {other}"),
+                    "put the value in double quotes",
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, t: &toml::Table, key: &str, s: Scope) -> Option<bool> {
+        match t.get(key)? {
+            Value::Boolean(v) => Some(*v),
+            other => {
+                self.bad(
+                    s,
+                    key,
+                    &format!("must be true or false, found {other}"),
+                    "write true or false without quotes",
+                );
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, t: &toml::Table, key: &str, s: Scope) -> Option<i64> {
+        match t.get(key)? {
+            Value::Integer(v) => Some(*v),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e9 => Some(*f as i64),
+            other => {
+                self.bad(
+                    s,
+                    key,
+                    &format!("must be a whole number, found {other}"),
+                    "write an integer such as 6",
+                );
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, t: &toml::Table, key: &str, s: Scope) -> Option<usize> {
+        let v = self.int(t, key, s)?;
+        if v < 0 {
+            self.bad(
+                s,
+                key,
+                &format!("must not be negative, found {v}"),
+                "use 0 or more",
+            );
+            return None;
+        }
+        Some(v as usize)
+    }
+
+    fn float(&mut self, t: &toml::Table, key: &str, s: Scope) -> Option<f64> {
+        match t.get(key)? {
+            Value::Float(v) if v.is_finite() => Some(*v),
+            Value::Integer(v) => Some(*v as f64),
+            other => {
+                self.bad(
+                    s,
+                    key,
+                    &format!("must be a number, found {other}"),
+                    "write a number such as 0.10",
+                );
+                None
+            }
+        }
+    }
+
+    fn nonneg(&mut self, t: &toml::Table, key: &str, s: Scope) -> Option<f64> {
+        let v = self.float(t, key, s)?;
+        if v < 0.0 {
+            self.bad(
+                s,
+                key,
+                &format!("must not be negative, found {v}"),
+                "use 0 or more",
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn share(&mut self, t: &toml::Table, key: &str, s: Scope) -> Option<f64> {
+        let v = self.float(t, key, s)?;
+        if !(0.0..=1.0).contains(&v) {
+            self.bad(
+                s,
+                key,
+                &format!("is a share and must lie in [0, 1], found {v}"),
+                "write e.g. 0.10 for 10%",
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn missing(&mut self, scope: Scope, key: &str, fix: &str) {
+        let mut p = Problem::new(
+            self.file,
+            format!("{}: missing key `{key}`", scope_name(scope)),
+            fix,
+        );
+        if let Some((line, col)) = header_line(self.text, scope) {
+            p = p.at(line, col);
+        }
+        self.problems.push(p);
+    }
+
+    fn bad(&mut self, scope: Scope, key: &str, message: &str, fix: &str) {
+        let mut p = Problem::new(
+            self.file,
+            format!("{}`{key}` {message}", scope_prefix(scope)),
+            fix,
+        );
+        if let Some((line, col)) = locate_key(self.text, scope, key) {
+            p = p.at(line, col);
+        }
+        self.problems.push(p);
+    }
+}
+
+fn scope_name(scope: Scope) -> String {
+    match scope {
+        Scope::Top => "top level".into(),
+        Scope::Table(t) => format!("[{t}]"),
+        Scope::Track(i) => format!("[[track]] #{}", i + 1),
+    }
+}
+
+fn scope_prefix(scope: Scope) -> String {
+    match scope {
+        Scope::Top => String::new(),
+        other => format!("{}: ", scope_name(other)),
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// The header line that opens `scope` (1-based line, column 1).
+fn header_line(text: &str, scope: Scope) -> Option<(usize, usize)> {
+    let mut track_seen = 0usize;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        match scope {
+            Scope::Top => return None,
+            Scope::Table(name) if line.starts_with('[') && header_name(line) == name => {
+                return Some((n + 1, 1));
+            }
+            Scope::Track(i) if line.starts_with("[[") && header_name(line) == "track" => {
+                if track_seen == i {
+                    return Some((n + 1, 1));
+                }
+                track_seen += 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn header_name(line: &str) -> &str {
+    let inner = line.trim_start_matches('[');
+    inner.split(']').next().unwrap_or("").trim()
+}
+
+/// Where `key = ...` is written inside `scope` (line and column of the key).
+fn locate_key(text: &str, scope: Scope, key: &str) -> Option<(usize, usize)> {
+    let mut current = String::new();
+    let mut track_index: Option<usize> = None;
+    let mut tracks_seen = 0usize;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim_start();
+        if line.starts_with('[') {
+            current = header_name(line).to_string();
+            if line.starts_with("[[") && current == "track" {
+                track_index = Some(tracks_seen);
+                tracks_seen += 1;
+            } else {
+                track_index = None;
+            }
+            if matches!(scope, Scope::Top) && current == key {
+                return Some((n + 1, raw.len() - line.len() + 1));
+            }
+            continue;
+        }
+        let in_scope = match scope {
+            Scope::Top => current.is_empty(),
+            Scope::Table(name) => current == name,
+            Scope::Track(i) => track_index == Some(i),
+        };
+        let Some((lhs, _)) = line.split_once('=') else {
+            continue;
+        };
+        if in_scope && lhs.trim().trim_matches('"') == key {
+            return Some((n + 1, raw.len() - line.len() + 1));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"
+plan_year = 2026
+
+[[track]]
+name = "compulsory"
+stages = ["kindergarten", "primary", "middle", "nine_year"]
+mode = "townships"
+count = 8
+contiguous = true
+
+[[track]]
+name = "high"
+stages = ["high"]
+count = 2
+max_schools = 3
+include_helpers = true
+
+[pairing]
+helper_capacity = 2
+
+[rotation]
+cross_cap_share = 0.10
+max_move_km = 40
+
+[rotation.subject_weight]
+pe = 2.0
+"#;
+
+    #[test]
+    fn parses_tracks_and_defaults() {
+        let p = Policy::parse(FULL, "policy.toml").expect("valid policy");
+        assert_eq!(p.tracks.len(), 2);
+        assert_eq!(p.tracks[0].mode, TrackMode::Townships);
+        assert!(p.tracks[0].contiguous);
+        assert_eq!(p.tracks[0].max_schools, 6);
+        assert_eq!(p.tracks[1].max_schools, 3);
+        assert_eq!(p.rotation.max_move_km, Some(40.0));
+        assert_eq!(p.rotation.weight("pe"), 2.0);
+        assert_eq!(p.rotation.weight("math"), 1.0);
+        assert_eq!(p.rotation.exempt_age_female, 50);
+        assert_eq!(p.pairing.priority_weight, 2.0);
+        assert_eq!(p.solver.time_limit_s, 60.0);
+    }
+
+    #[test]
+    fn unknown_key_has_location_and_suggestion() {
+        let text = "plan_year = 2026\n[rotation]\ncross_cap_shar = 0.2\n";
+        let err = Policy::parse(text, "p.toml").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("p.toml:3:1:"), "{msg}");
+        assert!(msg.contains("did you mean `cross_cap_share`"), "{msg}");
+    }
+
+    #[test]
+    fn overlapping_tracks_are_rejected() {
+        let text = "[[track]]\nname='a'\nstages=['primary']\ncount=1\n[[track]]\nname='b'\nstages=['primary']\ncount=1\n";
+        let err = Policy::parse(text, "p.toml").unwrap_err();
+        assert!(err.to_string().contains("G6"), "{err}");
+    }
+
+    #[test]
+    fn syntax_error_points_at_line() {
+        let err = Policy::parse("plan_year = \n", "p.toml").unwrap_err();
+        assert_eq!(err.0[0].line, Some(1));
+    }
+
+    #[test]
+    fn share_out_of_range_is_rejected() {
+        let err = Policy::parse("[rotation]\ncross_cap_share = 1.5\n", "p.toml").unwrap_err();
+        assert!(err.to_string().contains("[0, 1]"));
+    }
+}

@@ -1,0 +1,10 @@
+//! The edge: files in and out. Nothing here decides anything.
+
+pub mod atomic;
+pub mod csv_table;
+pub mod instance_reader;
+pub mod plan_files;
+pub mod summary;
+pub mod text;
+
+pub use instance_reader::read_instance;

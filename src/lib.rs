@@ -1,0 +1,17 @@
+//! rotaplan: education groups (教育集团), urban–rural pairing (城乡结对) and teacher rotation
+//! (教师交流轮岗) for a Chinese county education bureau, each solved as a mixed-integer
+//! program with HiGHS and reported with its proof of optimality.
+//!
+//! Layers: [`domain`] (instance, policy, geography), [`solve`] (one module per problem),
+//! and the edge: [`io`] for files and [`cli`] for the `rotaplan` binary.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod domain;
+pub mod error;
+pub mod generate;
+pub mod io;
+pub mod plan;
+pub mod solve;
+
+pub use error::{Error, Result};

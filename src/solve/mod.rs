@@ -1,0 +1,4 @@
+//! One module per optimisation problem, each building its model from the domain and
+//! returning a plan, plus the shared HiGHS layer.
+
+pub mod mip;

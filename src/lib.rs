@@ -11,7 +11,9 @@ pub mod domain;
 pub mod error;
 pub mod generate;
 pub mod io;
+pub mod metrics;
 pub mod plan;
 pub mod solve;
+pub mod verify;
 
 pub use error::{Error, Result};

@@ -9,8 +9,14 @@ use crate::diagnostics::{Problem, Problems};
 use crate::domain::{Instance, Policy};
 use crate::error::{Error, Result};
 
+mod compare_pairing;
 mod generate;
+mod groups;
+mod pair;
+mod plan;
+mod rotate;
 mod validate;
+mod verify;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -25,6 +31,18 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Form education groups (G1–G6) → DIR/groups.csv.
+    Groups(groups::Args),
+    /// Pair helpers with groups (P1–P4): read DIR/groups.csv, write DIR/pairings.csv.
+    Pair(pair::Args),
+    /// Run alternative pairing policies on the same groups and score them side by side.
+    ComparePairing(compare_pairing::Args),
+    /// Plan teacher moves (T1–T10): read groups and pairings, write DIR/moves.csv and DIR/returns.csv.
+    Rotate(rotate::Args),
+    /// Audit a plan against every rule from the plan files alone; exit 1 on any violation.
+    Verify(verify::Args),
+    /// groups, then pair, then rotate, into one plan folder.
+    Plan(plan::Args),
     /// Check an instance (and optionally a policy); list every problem with file:line:column.
     Validate {
         instance: PathBuf,
@@ -49,6 +67,12 @@ pub enum Command {
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Groups(args) => groups::run(&args),
+        Command::Pair(args) => pair::run(&args),
+        Command::ComparePairing(args) => compare_pairing::run(&args),
+        Command::Rotate(args) => rotate::run(&args),
+        Command::Verify(args) => verify::run(&args),
+        Command::Plan(args) => plan::run(&args),
         Command::Validate { instance, policy } => validate::run(&instance, policy.as_deref()),
         Command::Generate {
             profile,

@@ -1,0 +1,25 @@
+//! `rotaplan compare-pairing`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::error::{Error, Result};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    pub instance: PathBuf,
+    #[arg(long)]
+    pub policy: PathBuf,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// A pairings.csv the bureau actually used, scored as given.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    #[arg(long)]
+    pub time_limit: Option<f64>,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let _ = args;
+    Err(Error::Usage("`compare-pairing` is not built yet".into()))
+}

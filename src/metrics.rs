@@ -1,0 +1,1 @@
+//! Measures a county is judged on (filled in by the moves work).

@@ -1,0 +1,1 @@
+//! Independent audit of a plan (filled in by the verify work).

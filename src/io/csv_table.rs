@@ -102,7 +102,7 @@ impl Table {
         for record in reader.records() {
             match record {
                 Ok(r) => {
-                    let line = r.position().map_or(0, |p| p.line() as usize);
+                    let line = r.position().map_or(0, |p| p.line() as usize + 1);
                     if r.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
@@ -112,7 +112,7 @@ impl Table {
                     });
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    let line = e.position().map_or(0, |p| p.line() as usize + 1);
                     problems.push(
                         Problem::new(
                             name,

@@ -22,17 +22,27 @@ pub fn read_instance(dir: &Path) -> Result<Instance, Problems> {
         return Err(problems);
     }
     let mut inst = Instance::default();
-    read_townships(dir, &mut inst, &mut problems);
-    read_adjacency(dir, &mut inst, &mut problems);
-    read_schools(dir, &mut inst, &mut problems);
-    read_teachers(dir, &mut inst, &mut problems);
-    read_demand(dir, &mut inst, &mut problems);
-    read_distances(dir, &mut inst, &mut problems);
+    // Every id written in townships.csv and schools.csv, loaded or not: a reference to a row
+    // that had problems of its own is not reported again, so one bad school row does not
+    // bury the real problems under hundreds of "unknown school" lines.
+    let mut seen_ids = SeenIds::default();
+    read_townships(dir, &mut inst, &mut seen_ids, &mut problems);
+    read_adjacency(dir, &mut inst, &seen_ids, &mut problems);
+    read_schools(dir, &mut inst, &mut seen_ids, &mut problems);
+    read_teachers(dir, &mut inst, &seen_ids, &mut problems);
+    read_demand(dir, &mut inst, &seen_ids, &mut problems);
+    read_distances(dir, &mut inst, &seen_ids, &mut problems);
     if problems.is_empty() {
         Ok(inst)
     } else {
         Err(problems)
     }
+}
+
+#[derive(Default)]
+struct SeenIds {
+    townships: HashSet<String>,
+    schools: HashSet<String>,
 }
 
 fn unique_id(
@@ -59,7 +69,12 @@ fn unique_id(
     true
 }
 
-fn read_townships(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
+fn read_townships(
+    dir: &Path,
+    inst: &mut Instance,
+    seen_ids: &mut SeenIds,
+    problems: &mut Problems,
+) {
     let cols = ["id", "name", "urban", "x_km", "y_km"];
     let Some(table) = Table::read(dir, "townships.csv", &cols, true, problems) else {
         return;
@@ -89,8 +104,14 @@ fn read_townships(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         }
         let priority = c.boolean("priority", false);
         let line = c.line();
+        let fresh = id
+            .as_deref()
+            .is_some_and(|id| unique_id(&mut seen, id, line, "townships.csv", id_col, problems));
+        if let Some(id) = &id {
+            seen_ids.townships.insert(id.clone());
+        }
         if let (Some(id), Some(x), Some(y)) = (id, x, y)
-            && unique_id(&mut seen, &id, line, "townships.csv", id_col, problems)
+            && fresh
         {
             inst.townships.push(Township {
                 id,
@@ -110,7 +131,7 @@ fn read_townships(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         .collect();
 }
 
-fn read_adjacency(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
+fn read_adjacency(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &mut Problems) {
     let Some(table) = Table::read(dir, "adjacency.csv", &["a", "b"], false, problems) else {
         return;
     };
@@ -122,6 +143,7 @@ fn read_adjacency(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         let (Some(a), Some(b)) = (a, b) else { continue };
         let ia = lookup(
             &inst.township_index,
+            &seen_ids.townships,
             &a,
             &mut c,
             "a",
@@ -130,6 +152,7 @@ fn read_adjacency(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         );
         let ib = lookup(
             &inst.township_index,
+            &seen_ids.townships,
             &b,
             &mut c,
             "b",
@@ -155,6 +178,7 @@ fn read_adjacency(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
 
 fn lookup(
     index: &HashMap<String, usize>,
+    seen_ids: &HashSet<String>,
     id: &str,
     c: &mut super::csv_table::Cells<'_>,
     col: &str,
@@ -162,7 +186,7 @@ fn lookup(
     file: &str,
 ) -> Option<usize> {
     let found = index.get(id).copied();
-    if found.is_none() {
+    if found.is_none() && !seen_ids.contains(id) {
         c.problem(
             col,
             format!("unknown {what} `{id}`"),
@@ -172,7 +196,7 @@ fn lookup(
     found
 }
 
-fn read_schools(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
+fn read_schools(dir: &Path, inst: &mut Instance, seen_ids: &mut SeenIds, problems: &mut Problems) {
     let cols = [
         "id", "name", "township", "stage", "quality", "students", "classes",
     ];
@@ -188,6 +212,7 @@ fn read_schools(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         let township = c.required("township").and_then(|t| {
             lookup(
                 &inst.township_index,
+                &seen_ids.townships,
                 &t,
                 &mut c,
                 "township",
@@ -248,9 +273,15 @@ fn read_schools(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         let helper = c.boolean("helper", false);
         let core_eligible = c.boolean("core_eligible", true);
         let line = c.line();
+        let fresh = id
+            .as_deref()
+            .is_some_and(|id| unique_id(&mut seen, id, line, "schools.csv", id_col, problems));
+        if let Some(id) = &id {
+            seen_ids.schools.insert(id.clone());
+        }
         if let (Some(id), Some(t), Some(stage), Some(quality), Some(students), Some(classes)) =
             (id, township, stage, quality, students, classes)
-            && unique_id(&mut seen, &id, line, "schools.csv", id_col, problems)
+            && fresh
         {
             let tw = &inst.townships[t];
             inst.schools.push(School {
@@ -282,7 +313,7 @@ fn is_identifier(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-fn read_teachers(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
+fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &mut Problems) {
     let cols = [
         "id",
         "school",
@@ -304,6 +335,7 @@ fn read_teachers(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         let school = c.required("school").and_then(|s| {
             lookup(
                 &inst.school_index,
+                &seen_ids.schools,
                 &s,
                 &mut c,
                 "school",
@@ -406,6 +438,7 @@ fn read_teachers(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         let home_school = c.text("home_school").map(str::to_string).and_then(|s| {
             lookup(
                 &inst.school_index,
+                &seen_ids.schools,
                 &s,
                 &mut c,
                 "home_school",
@@ -431,6 +464,9 @@ fn read_teachers(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         let exempt = c.boolean("exempt", false);
         let volunteer = c.boolean("volunteer", false);
         let line = c.line();
+        let fresh = id
+            .as_deref()
+            .is_some_and(|id| unique_id(&mut seen, id, line, "teachers.csv", id_col, problems));
         if let (
             Some(id),
             Some(school),
@@ -440,7 +476,7 @@ fn read_teachers(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
             Some(title),
             Some(years),
         ) = (id, school, subject, sex, birth_year, title, years)
-            && unique_id(&mut seen, &id, line, "teachers.csv", id_col, problems)
+            && fresh
         {
             inst.teachers.push(Teacher {
                 id,
@@ -478,7 +514,7 @@ fn read_teachers(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         .collect();
 }
 
-fn read_demand(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
+fn read_demand(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &mut Problems) {
     let Some(table) = Table::read(
         dir,
         "demand.csv",
@@ -494,6 +530,7 @@ fn read_demand(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         let school = c.required("school").and_then(|s| {
             lookup(
                 &inst.school_index,
+                &seen_ids.schools,
                 &s,
                 &mut c,
                 "school",
@@ -543,7 +580,7 @@ fn read_demand(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
 
 /// `distances.csv` can hold every pair of a county's schools, so it is parsed with byte
 /// records instead of the general table reader.
-fn read_distances(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
+fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &mut Problems) {
     let path = dir.join("distances.csv");
     if !path.exists() {
         return;
@@ -601,7 +638,7 @@ fn read_distances(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| p.line() as usize + 1);
                 problems.push(
                     Problem::new(
                         file,
@@ -613,7 +650,7 @@ fn read_distances(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
                 continue;
             }
         }
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record.position().map_or(0, |p| p.line() as usize + 1);
         let cell = |i: usize| {
             std::str::from_utf8(record.get(i).unwrap_or_default())
                 .unwrap_or("")
@@ -622,7 +659,7 @@ fn read_distances(dir: &Path, inst: &mut Instance, problems: &mut Problems) {
         let mut school = |i: usize| {
             let id = cell(i);
             let found = inst.school_index.get(id).copied();
-            if found.is_none() {
+            if found.is_none() && !seen_ids.schools.contains(id) {
                 problems.push(
                     Problem::new(
                         file,

@@ -5,14 +5,20 @@
 //! Layers: [`domain`] (instance, policy, geography), [`solve`] (one module per problem),
 //! and the edge: [`io`] for files and [`cli`] for the `rotaplan` binary.
 
+pub mod batch;
 pub mod cli;
 pub mod diagnostics;
 pub mod domain;
 pub mod error;
 pub mod generate;
+pub mod headline;
 pub mod io;
 pub mod metrics;
+pub mod pipeline;
 pub mod plan;
+pub mod progress;
+pub mod scenarios;
+pub mod simulate;
 pub mod solve;
 pub mod verify;
 

@@ -9,12 +9,15 @@ use crate::diagnostics::{Problem, Problems};
 use crate::domain::{Instance, Policy};
 use crate::error::{Error, Result};
 
+mod batch;
 mod compare_pairing;
 mod generate;
 mod groups;
 mod pair;
 mod plan;
 mod rotate;
+mod scenarios;
+mod simulate;
 mod validate;
 mod verify;
 
@@ -43,6 +46,12 @@ pub enum Command {
     Verify(verify::Args),
     /// groups, then pair, then rotate, into one plan folder.
     Plan(plan::Args),
+    /// Run policy variants in parallel and write a comparison table.
+    Scenarios(scenarios::Args),
+    /// Several summers in a row: exchanges end, teachers return and retire, next plan.
+    Simulate(simulate::Args),
+    /// Plan every instance folder in DIR; one failure does not stop the rest.
+    Batch(batch::Args),
     /// Check an instance (and optionally a policy); list every problem with file:line:column.
     Validate {
         instance: PathBuf,
@@ -73,6 +82,9 @@ pub fn run() -> Result<ExitCode> {
         Command::Rotate(args) => rotate::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Scenarios(args) => scenarios::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Batch(args) => batch::run(&args),
         Command::Validate { instance, policy } => validate::run(&instance, policy.as_deref()),
         Command::Generate {
             profile,

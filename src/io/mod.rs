@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod csv_table;
 pub mod instance_reader;
+pub mod instance_writer;
 pub mod plan_files;
 pub mod summary;
 pub mod text;

@@ -268,7 +268,9 @@ impl MipModel {
         if options.threads > 0 {
             model.set_option("threads", options.threads as i32);
         }
-        if let Some(w) = warm {
+        // HiGHS rejects a start for a model without columns (a pairing with no admissible
+        // helper at all), and there is nothing to start from anyway.
+        if let Some(w) = warm.filter(|_| !self.order.is_empty()) {
             let mut col = vec![0.0; self.order.len()];
             for &(v, x) in w {
                 if let Some(&i) = index.get(&v) {
@@ -419,6 +421,20 @@ mod tests {
         assert_eq!(r.status(), SolveStatus::Optimal);
         let s = r.solution().expect("solution");
         assert!(s.is_one(b) && !s.is_one(a));
+    }
+
+    #[test]
+    fn empty_model_with_a_warm_start_is_solved() {
+        let m = MipModel::new();
+        let levels = vec![
+            (Expression::from(0.0), Sense::Maximise),
+            (Expression::from(0.0), Sense::Minimise),
+        ];
+        let r = m
+            .solve_lexicographic(&levels, &MipOptions::default(), Some(&[]))
+            .expect("solve");
+        assert_eq!(r.status(), SolveStatus::Optimal);
+        assert_eq!(r.levels[0].objective, 0.0);
     }
 
     #[test]

@@ -249,6 +249,21 @@ impl MipModel {
             .enumerate()
             .map(|(i, &v)| (v, i))
             .collect();
+        if self.order.is_empty() {
+            // Nothing to decide (e.g. a pairing with no admissible helper): the objective is
+            // its constant, proven. HiGHS itself panics on reading back a model without
+            // columns.
+            let value = objective.constant();
+            return Ok(MipResult {
+                status: SolveStatus::Optimal,
+                objective: value,
+                bound: value,
+                gap: 0.0,
+                seconds: started.elapsed().as_secs_f64(),
+                values: Vec::new(),
+                index: std::sync::Arc::new(index),
+            });
+        }
         let unsolved = match sense {
             Sense::Minimise => self.vars.clone().minimise(objective.clone()),
             Sense::Maximise => self.vars.clone().maximise(objective.clone()),
@@ -268,9 +283,7 @@ impl MipModel {
         if options.threads > 0 {
             model.set_option("threads", options.threads as i32);
         }
-        // HiGHS rejects a start for a model without columns (a pairing with no admissible
-        // helper at all), and there is nothing to start from anyway.
-        if let Some(w) = warm.filter(|_| !self.order.is_empty()) {
+        if let Some(w) = warm {
             let mut col = vec![0.0; self.order.len()];
             for &(v, x) in w {
                 if let Some(&i) = index.get(&v) {

@@ -83,7 +83,11 @@ fn aggregate(metrics: &[score::Metrics]) -> ([f64; N], Option<[f64; N]>) {
     let mut mean = [f64::NAN; N];
     let mut sd = [f64::NAN; N];
     for k in 0..N {
-        let xs: Vec<f64> = values.iter().map(|v| v[k]).filter(|x| x.is_finite()).collect();
+        let xs: Vec<f64> = values
+            .iter()
+            .map(|v| v[k])
+            .filter(|x| x.is_finite())
+            .collect();
         if xs.is_empty() {
             continue;
         }
@@ -105,7 +109,10 @@ fn cell(x: f64, decimals: usize) -> String {
         return "n/a".into();
     }
     let s = format!("{x:.decimals$}");
-    if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    if s.trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         s.trim_start_matches('-').to_string()
     } else {
         s
@@ -132,7 +139,11 @@ impl Comparison {
             .map(|s| {
                 let mut r = vec![s.key.clone(), s.draws.to_string()];
                 for (k, m) in METRICS.iter().enumerate() {
-                    let d = if s.sd.is_some() || m.decimals > 0 { 4 } else { 0 };
+                    let d = if s.sd.is_some() || m.decimals > 0 {
+                        4
+                    } else {
+                        0
+                    };
                     r.push(cell(s.mean[k], d));
                     r.push(s.sd.map_or(String::new(), |sd| cell(sd[k], 4)));
                 }

@@ -105,7 +105,10 @@ fn reason(p: &PairingProblem, slot: &Slot, used: &[usize]) -> String {
         hs.iter()
             .copied()
             .map(|h| (p.km(slot, h), h))
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(inst.schools[a.1].id.cmp(&inst.schools[b.1].id)))
+            .min_by(|a, b| {
+                a.0.total_cmp(&b.0)
+                    .then(inst.schools[a.1].id.cmp(&inst.schools[b.1].id))
+            })
     };
     if let Some((km, h)) = nearest(&open) {
         return format!(

@@ -12,6 +12,8 @@ pub mod model;
 pub mod policies;
 pub mod problem;
 pub mod score;
+#[cfg(test)]
+mod tests;
 
 use serde_json::{Map, Value, json};
 

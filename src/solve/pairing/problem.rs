@@ -124,10 +124,7 @@ impl<'a> PairingProblem<'a> {
     /// P1 (stage match) and P3 (quality) for one helper school and one slot.
     pub fn admissible(&self, slot: &Slot, helper: usize) -> bool {
         let h = &self.inst.schools[helper];
-        slot.real
-            && h.helper
-            && h.stage.can_help(slot.stage)
-            && self.meets_quality(slot, helper)
+        slot.real && h.helper && h.stage.can_help(slot.stage) && self.meets_quality(slot, helper)
     }
 
     /// P3 alone: helper quality ≥ the slot's reference quality + `min_quality_gap`.

@@ -27,9 +27,10 @@ impl Baseline {
     pub fn load(path: &Path, p: &PairingProblem) -> Result<Baseline, Problems> {
         let mut problems = Problems::default();
         let dir = path.parent().unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let mut required = vec!["helper", "group", "stage"];
         if p.level == PairingLevel::School {
             required.push("school");
@@ -51,14 +52,22 @@ impl Baseline {
             let helper = c.required("helper").and_then(|h| {
                 let found = p.inst.school_by_id(&h);
                 if found.is_none() {
-                    c.problem("helper", "unknown school", "use a school id from schools.csv");
+                    c.problem(
+                        "helper",
+                        "unknown school",
+                        "use a school id from schools.csv",
+                    );
                 }
                 found
             });
             let stage = c.required("stage").and_then(|s| {
                 let v = SlotStage::parse(&s);
                 if v.is_none() {
-                    c.problem("stage", "unknown slot stage", "use kindergarten, primary or middle");
+                    c.problem(
+                        "stage",
+                        "unknown slot stage",
+                        "use kindergarten, primary or middle",
+                    );
                 }
                 v
             });
@@ -67,7 +76,9 @@ impl Baseline {
                     let found = p.grouping.group_by_id(&g);
                     if found.is_none() {
                         let fix = match did_you_mean(&g, &group_ids) {
-                            Some(m) => format!("did you mean `{m}`? Use a group id from groups.csv"),
+                            Some(m) => {
+                                format!("did you mean `{m}`? Use a group id from groups.csv")
+                            }
                             None => "use a group id from the plan's groups.csv".into(),
                         };
                         c.problem("group", "unknown group", fix);
@@ -77,7 +88,11 @@ impl Baseline {
                 PairingLevel::School => c.required("school").and_then(|s| {
                     let found = p.inst.school_by_id(&s);
                     if found.is_none() {
-                        c.problem("school", "unknown school", "use a school id from schools.csv");
+                        c.problem(
+                            "school",
+                            "unknown school",
+                            "use a school id from schools.csv",
+                        );
                     }
                     found.map(Target::School)
                 }),

@@ -19,7 +19,8 @@ impl ComparedPolicy for Nearest {
         "nearest"
     }
     fn description(&self) -> String {
-        "greedy: slot by slot in list order, the nearest admissible helper with capacity left".into()
+        "greedy: slot by slot in list order, the nearest admissible helper with capacity left"
+            .into()
     }
     fn run(&self, p: &PairingProblem) -> Result<PolicyRun> {
         Ok(PolicyRun {

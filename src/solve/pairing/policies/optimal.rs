@@ -20,7 +20,12 @@ impl ComparedPolicy for Optimal {
     fn run(&self, p: &PairingProblem) -> Result<PolicyRun> {
         let warm = super::nearest::nearest(p);
         let r = crate::solve::pairing::model::solve(p, &self.options, &warm)?;
-        let gaps: Vec<String> = r.lex.levels.iter().map(|l| num(l.gap).to_string()).collect();
+        let gaps: Vec<String> = r
+            .lex
+            .levels
+            .iter()
+            .map(|l| num(l.gap).to_string())
+            .collect();
         Ok(PolicyRun {
             draws: vec![r.picks],
             note: Some(format!(

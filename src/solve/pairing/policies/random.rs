@@ -21,7 +21,9 @@ pub struct Random {
 pub fn draw(p: &PairingProblem, rng: &mut ChaCha8Rng) -> Vec<Pick> {
     let mut order: Vec<usize> = (0..p.slots.len()).collect();
     order.shuffle(rng);
-    greedy(p, &order, |_, open| Some(open[rng.gen_range(0..open.len())]))
+    greedy(p, &order, |_, open| {
+        Some(open[rng.gen_range(0..open.len())])
+    })
 }
 
 impl ComparedPolicy for Random {

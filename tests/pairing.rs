@@ -124,7 +124,7 @@ fn compare_pairing_scores_the_real_pairing_against_the_policies() {
     assert!(get("baseline", "total_km") > get("optimal", "total_km"));
     let md = std::fs::read_to_string(out_dir.path().join("comparison.md")).expect("md");
     assert!(md.contains("| metric | optimal | nearest | rank | random (30 draws) | baseline |"));
-    assert!(md.contains("- total helper-to-core km: best among rule-abiding policies is optimal"));
+    assert!(md.contains("- total helper km: best among rule-abiding policies is optimal"));
     assert!(
         summary(out_dir.path())["compare_pairing"]["policies"]["optimal"]["note"]
             .as_str()

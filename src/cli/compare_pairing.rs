@@ -74,6 +74,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     summary
         .save(&args.out)
         .map_err(Error::write(args.out.join(crate::io::summary::SUMMARY)))?;
-    print!("{md}");
+    // A closed pipe is not worth a panic: the files are already written.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), md.as_bytes());
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! `rotaplan pair INSTANCE --policy P --plan DIR`: read `DIR/groups.csv`, solve the pairing
 //! MIP (P1–P4), write `DIR/pairings.csv` and the `"pairing"` block of `DIR/summary.json`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,6 +13,9 @@ use crate::io::plan_files::{self, GROUPS};
 use crate::io::summary::Summary;
 use crate::solve::mip::MipOptions;
 use crate::solve::pairing::{self, PairingOutcome, PairingProblem};
+
+/// Uncovered slots listed on the terminal; summary.json has them all.
+const SHOWN_UNCOVERED: usize = 20;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -34,7 +38,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let out = pair_into(&inst, &policy, &grouping, &args.plan, &options)?;
     let lex = &out.optimal.lex;
     let problem = PairingProblem::new(&inst, &grouping, &policy.pairing);
-    println!(
+    // A closed pipe (`| head`) is not worth a panic: the files are already written.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
         "pairing {}: {} of {} slots covered (weight {} of {}), {} km; wrote {}",
         lex.status().as_str(),
         out.metrics.covered_slots,
@@ -44,11 +51,19 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         pairing::explain::fmt(out.metrics.total_km),
         args.plan.join(plan_files::PAIRINGS).display()
     );
-    for u in &out.uncovered {
-        println!(
+    for u in out.uncovered.iter().take(SHOWN_UNCOVERED) {
+        let _ = writeln!(
+            stdout,
             "  uncovered {}: {}",
             problem.slot_label(&problem.slots[u.slot]),
             u.reason
+        );
+    }
+    if out.uncovered.len() > SHOWN_UNCOVERED {
+        let _ = writeln!(
+            stdout,
+            "  … and {} more uncovered slots, each with its reason in summary.json",
+            out.uncovered.len() - SHOWN_UNCOVERED
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -216,6 +216,11 @@ impl Comparison {
         let mut md = String::new();
         let _ = writeln!(md, "# Pairing policies compared\n");
         let _ = writeln!(md, "{}.\n", self.setting);
+        let _ = writeln!(
+            md,
+            "Helper km: from the helper to the group's core (school level: to the school). \
+             Slot quality: the group's mean quality (school level: the school's own).\n"
+        );
         let mut head = String::from("| metric |");
         let mut rule = String::from("|---|");
         for s in &self.scores {

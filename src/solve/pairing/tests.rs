@@ -522,3 +522,41 @@ fn hezhang_seed_groups_optimal_beats_the_real_pairing_on_km() {
     assert!(out.metrics.covered_weight >= base.covered_weight - 1e-9);
     assert!(out.metrics.total_km <= base.total_km + 1e-6);
 }
+
+#[test]
+fn relaxing_capacity_or_quality_gap_never_lowers_coverage() {
+    for seed in 200..230u64 {
+        let level = if seed % 2 == 0 {
+            PairingLevel::School
+        } else {
+            PairingLevel::Group
+        };
+        let (inst, groups, pol) = random_case(seed, level);
+        let grouping = grouping(&inst, &groups_ref(&groups));
+        let base = pair(&PairingProblem::new(&inst, &grouping, &pol), &options())
+            .expect("solve")
+            .metrics;
+        let looser = [
+            PairingPolicy {
+                helper_capacity: pol.helper_capacity + 1,
+                ..pol.clone()
+            },
+            PairingPolicy {
+                min_quality_gap: pol.min_quality_gap - 5.0,
+                ..pol.clone()
+            },
+        ];
+        for l in looser {
+            let m = pair(&PairingProblem::new(&inst, &grouping, &l), &options())
+                .expect("solve")
+                .metrics;
+            assert!(
+                m.covered_weight >= base.covered_weight - 1e-9,
+                "seed {seed}"
+            );
+            if (m.covered_weight - base.covered_weight).abs() < 1e-9 {
+                assert!(m.total_km <= base.total_km + 1e-6, "seed {seed}");
+            }
+        }
+    }
+}

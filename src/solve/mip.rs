@@ -249,6 +249,21 @@ impl MipModel {
             .enumerate()
             .map(|(i, &v)| (v, i))
             .collect();
+        if self.order.is_empty() {
+            // Nothing to decide (e.g. a pairing with no admissible helper): the objective is
+            // its constant, proven. HiGHS itself panics on reading back a model without
+            // columns.
+            let value = objective.constant();
+            return Ok(MipResult {
+                status: SolveStatus::Optimal,
+                objective: value,
+                bound: value,
+                gap: 0.0,
+                seconds: started.elapsed().as_secs_f64(),
+                values: Vec::new(),
+                index: std::sync::Arc::new(index),
+            });
+        }
         let unsolved = match sense {
             Sense::Minimise => self.vars.clone().minimise(objective.clone()),
             Sense::Maximise => self.vars.clone().maximise(objective.clone()),
@@ -419,6 +434,20 @@ mod tests {
         assert_eq!(r.status(), SolveStatus::Optimal);
         let s = r.solution().expect("solution");
         assert!(s.is_one(b) && !s.is_one(a));
+    }
+
+    #[test]
+    fn empty_model_with_a_warm_start_is_solved() {
+        let m = MipModel::new();
+        let levels = vec![
+            (Expression::from(0.0), Sense::Maximise),
+            (Expression::from(0.0), Sense::Minimise),
+        ];
+        let r = m
+            .solve_lexicographic(&levels, &MipOptions::default(), Some(&[]))
+            .expect("solve");
+        assert_eq!(r.status(), SolveStatus::Optimal);
+        assert_eq!(r.levels[0].objective, 0.0);
     }
 
     #[test]

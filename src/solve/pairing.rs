@@ -1,1 +1,0 @@
-//! The pairing problem.

@@ -289,11 +289,11 @@ impl Value {
             Value::PeArts => matches!(t.subject.as_str(), "pe" | "music" | "art"),
             // "Above the required degree": college or higher in primary, bachelor or higher
             // in middle; no degree is not qualified.
-            Value::Qualified => match (band, t.degree) {
-                (_, Some(Degree::Graduate | Degree::Bachelor)) => true,
-                (Band::Primary, Some(Degree::College)) => true,
-                _ => false,
-            },
+            Value::Qualified => matches!(
+                (band, t.degree),
+                (_, Some(Degree::Graduate | Degree::Bachelor))
+                    | (Band::Primary, Some(Degree::College))
+            ),
         }
     }
 }

@@ -66,8 +66,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
                 vec![here.clone()],
             );
         }
-        let key;
-        if school_level {
+        let key = if school_level {
             let Some(sid) = r.school.as_deref() else {
                 a.flag(
                     P1,
@@ -130,11 +129,11 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
                 );
             }
             distance += a.inst.distance(h, s);
-            key = SlotKey {
+            SlotKey {
                 group,
                 stage: r.stage,
                 school: Some(sid.to_string()),
-            };
+            }
         } else {
             let Some(g) = groups.by_id(&r.group) else {
                 a.flag(
@@ -172,12 +171,12 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
             if let Some(c) = g.core {
                 distance += a.inst.distance(h, c);
             }
-            key = SlotKey {
+            SlotKey {
                 group: g.id.clone(),
                 stage: r.stage,
                 school: None,
-            };
-        }
+            }
+        };
         filled.entry(key).or_default().push(here);
     }
     for (key, rows) in &filled {

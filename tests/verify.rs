@@ -419,3 +419,28 @@ fn a_split_township_fails_g4() {
         "{r:#?}"
     );
 }
+
+#[test]
+fn a_plan_folder_without_groups_is_an_input_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out) = run_binary(dir.path());
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("groups.csv"), "{out}");
+}
+
+#[test]
+fn hezhang_seed_groups_and_pairings_pass() {
+    // The 2021 plan's own eight township groups, two high-school groups and 24 pairings.
+    let inst = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/hezhang");
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::copy(inst.join("groups_seed.csv"), dir.path().join("groups.csv")).expect("copy");
+    fs::copy(
+        inst.join("baseline_pairings.csv"),
+        dir.path().join("pairings.csv"),
+    )
+    .expect("copy");
+    let text = fs::read_to_string(inst.join("policy.toml")).expect("policy");
+    let p = Policy::parse(&text, "policy.toml").expect("valid policy");
+    let r = verify_plan(&inst, &p, dir.path()).expect("read");
+    assert!(r.is_ok(), "{}", rotaplan::verify::render(&r));
+}

@@ -471,3 +471,17 @@ fn compare_listing(a: &mut Audit, track: &str, mine: &[&GroupView]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reach_walks_only_inside_the_group() {
+        // 0–1–2 in a line; {0, 2} is cut without 1, {0, 1, 2} is connected.
+        let edges = [(0, 1), (1, 2)];
+        assert_eq!(reach(&edges, &BTreeSet::from([0, 2])), 1);
+        assert_eq!(reach(&edges, &BTreeSet::from([0, 1, 2])), 3);
+        assert_eq!(reach(&edges, &BTreeSet::new()), 0);
+    }
+}

@@ -444,3 +444,37 @@ fn hezhang_seed_groups_and_pairings_pass() {
     let r = verify_plan(&inst, &p, dir.path()).expect("read");
     assert!(r.is_ok(), "{}", rotaplan::verify::render(&r));
 }
+
+#[test]
+fn unknown_ids_fail_f1() {
+    let dir = plan();
+    append(
+        dir.path(),
+        "moves.csv",
+        "P999,S2,S4,transfer,math,2026,,\nP23,S2,S99,transfer,english,2026,,\n",
+    );
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["F1"]), "{r:#?}");
+    assert_eq!(r.violations.len(), 2);
+}
+
+#[test]
+fn school_level_pairings_are_checked_per_school() {
+    let dir = plan();
+    for f in ["moves.csv", "returns.csv", "summary.json"] {
+        fs::remove_file(dir.path().join(f)).expect("remove");
+    }
+    // S8 (T2, rural) is a fine school-level slot; S3 is in urban T0; S7's group is
+    // compulsory-2, not compulsory-1.
+    fs::write(
+        dir.path().join("pairings.csv"),
+        "helper,group,stage,school\nS0,compulsory-1,primary,S8\nS0,compulsory-1,primary,S3\nS1,compulsory-1,middle,S9\nS0,compulsory-1,primary,S7\n",
+    )
+    .expect("write");
+    let mut p = policy();
+    p.pairing.level = rotaplan::domain::policy::PairingLevel::School;
+    let r = verify_plan(&instance(), &p, dir.path()).expect("read");
+    assert_eq!(rules(&r), BTreeSet::from(["F1", "P1"]), "{r:#?}");
+    assert!(r.of_rule("P1")[0].message.contains("urban township `T0`"));
+    assert!(r.of_rule("F1")[0].message.contains("S7"));
+}

@@ -478,3 +478,35 @@ fn school_level_pairings_are_checked_per_school() {
     assert!(r.of_rule("P1")[0].message.contains("urban township `T0`"));
     assert!(r.of_rule("F1")[0].message.contains("S7"));
 }
+
+#[test]
+fn groups_objective_is_recomputed_against_expected_json() {
+    // The optimal groups of schools-tiny (found by brute force over every split) reach
+    // expected.json's 34.3247; a summary claiming less is flagged (G2).
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join("groups.csv"),
+        "track,group,school,role\n\
+         compulsory,compulsory-1,S3,core\ncompulsory,compulsory-1,S2,member\n\
+         compulsory,compulsory-1,S4,member\ncompulsory,compulsory-1,S8,member\n\
+         compulsory,compulsory-1,S9,member\ncompulsory,compulsory-2,S7,core\n\
+         compulsory,compulsory-2,S5,member\ncompulsory,compulsory-2,S6,member\n",
+    )
+    .expect("write");
+    let summary = |x: f64| {
+        format!(
+            r#"{{"groups": {{"objective": {x}, "tracks": {{"compulsory": {{"objective": {x}}}}}}}}}"#
+        )
+    };
+    fs::write(dir.path().join("summary.json"), summary(34.3247)).expect("write");
+    let r = audit(dir.path());
+    assert!(r.is_ok(), "{r:#?}");
+    assert_eq!(r.metrics_checked, 2);
+    fs::write(dir.path().join("summary.json"), summary(33.0)).expect("write");
+    let r = audit(dir.path());
+    let keys: Vec<&str> = r.metric_mismatches.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        vec!["groups.tracks.compulsory.objective", "groups.objective"]
+    );
+}

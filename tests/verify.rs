@@ -510,3 +510,24 @@ fn groups_objective_is_recomputed_against_expected_json() {
         vec!["groups.tracks.compulsory.objective", "groups.objective"]
     );
 }
+
+#[test]
+fn optimal_contiguous_township_groups_pass_with_expected_objective() {
+    // Brute force over every contiguous 3-split of the nine townships gives expected.json's
+    // 203.358 with these groups.
+    let dir = township_groups(
+        &[
+            "S6", "S3", "S4", "S5", "S7", "S11", "S12", "S13", "S14", "S15", "S16",
+        ],
+        &["S10", "S8", "S9"],
+        &["S17", "S18", "S19"],
+    );
+    fs::write(
+        dir.path().join("summary.json"),
+        r#"{"groups": {"objective": 203.358, "tracks": {"compulsory": {"objective": 203.358}}}}"#,
+    )
+    .expect("write");
+    let r = township_audit(dir.path());
+    assert!(r.is_ok(), "{r:#?}");
+    assert_eq!(r.metrics_checked, 2);
+}

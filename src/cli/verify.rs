@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -14,7 +14,14 @@ pub struct Args {
     pub plan: PathBuf,
 }
 
+/// Prints every finding; exit 1 when the plan breaks a rule or the summary disagrees.
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let _ = args;
-    Err(Error::Usage("`verify` is not built yet".into()))
+    let policy = super::load_policy(&args.policy)?;
+    let report = crate::verify::verify_plan(&args.instance, &policy, &args.plan)?;
+    print!("{}", crate::verify::render(&report));
+    Ok(if report.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

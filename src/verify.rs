@@ -1,1 +1,0 @@
-//! Independent audit of a plan (filled in by the verify work).

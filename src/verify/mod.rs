@@ -1,0 +1,183 @@
+//! `rotaplan verify`: an independent audit of a plan from its files alone.
+//!
+//! This is a second implementation of every rule of SPEC.md, written apart from the solvers
+//! on purpose: it shares no code with `solve/` or `metrics.rs`, and re-derives groups from
+//! `groups.csv` itself, so a solver bug cannot hide in shared code. Each rule family has its
+//! own file; [`rule`] names every rule with its source document.
+
+mod files;
+mod groups;
+mod metrics;
+mod moves;
+mod pairing;
+mod report;
+pub mod rule;
+mod shortage;
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+pub use files::{Lined, PlanFiles};
+pub use rule::Rule;
+
+use crate::domain::{Instance, Policy};
+use crate::error::{Error, Result};
+
+/// One broken rule, with the plan rows that break it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// Rule id, e.g. `T2`.
+    pub rule: &'static str,
+    pub message: String,
+    /// The offending rows as `file:line (ids)`, or a name (group, township) when no row is
+    /// to blame on its own.
+    pub rows: Vec<String>,
+    /// The document the rule comes from.
+    pub source: &'static str,
+}
+
+/// A figure in `summary.json` that the audit recomputes to a different value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricMismatch {
+    /// JSON path, e.g. `moves.per_group.compulsory-1.cap`.
+    pub key: String,
+    pub summary: String,
+    pub recomputed: String,
+}
+
+/// The audit's findings; an empty report means the plan is sound.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VerifyReport {
+    pub violations: Vec<Violation>,
+    pub metric_mismatches: Vec<MetricMismatch>,
+    /// Which plan files were audited (absent later steps are skipped).
+    pub audited: Vec<&'static str>,
+    /// Number of summary figures compared.
+    pub metrics_checked: usize,
+}
+
+impl VerifyReport {
+    pub fn is_ok(&self) -> bool {
+        self.violations.is_empty() && self.metric_mismatches.is_empty()
+    }
+
+    /// Violations of one rule id.
+    pub fn of_rule(&self, id: &str) -> Vec<&Violation> {
+        self.violations.iter().filter(|v| v.rule == id).collect()
+    }
+}
+
+/// Reads the instance and the plan folder and audits the plan against `policy`.
+pub fn verify_plan(instance_dir: &Path, policy: &Policy, plan_dir: &Path) -> Result<VerifyReport> {
+    let inst = crate::io::read_instance(instance_dir).map_err(Error::Input)?;
+    let plan = PlanFiles::read(plan_dir).map_err(Error::Input)?;
+    Ok(verify(&inst, policy, &plan))
+}
+
+/// Audits an already-read plan. Never fails: whatever is wrong is a finding.
+pub fn verify(inst: &Instance, policy: &Policy, plan: &PlanFiles) -> VerifyReport {
+    let mut audit = Audit {
+        inst,
+        policy,
+        plan,
+        report: VerifyReport::default(),
+    };
+    audit.report.audited.push(crate::io::plan_files::GROUPS);
+    let grouping = groups::check(&mut audit);
+    if let Some(rows) = &plan.pairings {
+        audit.report.audited.push(crate::io::plan_files::PAIRINGS);
+        pairing::check(&mut audit, &grouping, rows);
+    }
+    if plan.moves.is_some() || plan.returns.is_some() {
+        if plan.moves.is_some() {
+            audit.report.audited.push(crate::io::plan_files::MOVES);
+        }
+        if plan.returns.is_some() {
+            audit.report.audited.push(crate::io::plan_files::RETURNS);
+        }
+        let outcome = moves::check(&mut audit, &grouping);
+        if plan.moves.is_some() {
+            metrics::check(&mut audit, &grouping, &outcome);
+        }
+    }
+    if plan.summary.is_some() {
+        audit.report.audited.push(crate::io::summary::SUMMARY);
+    }
+    audit.report
+}
+
+/// Shared state of one audit: inputs and the findings so far.
+pub(crate) struct Audit<'a> {
+    pub inst: &'a Instance,
+    pub policy: &'a Policy,
+    pub plan: &'a PlanFiles,
+    pub report: VerifyReport,
+}
+
+impl Audit<'_> {
+    pub fn flag(&mut self, rule: Rule, message: impl Into<String>, rows: Vec<String>) {
+        self.report.violations.push(Violation {
+            rule: rule.id,
+            message: message.into(),
+            rows,
+            source: rule.source,
+        });
+    }
+
+    /// The summary value at `path`, when the summary and the key are there.
+    pub fn summary_at(&self, path: &[&str]) -> Option<&Value> {
+        let mut map: &Map<String, Value> = self.plan.summary.as_ref()?;
+        let (last, parents) = path.split_last()?;
+        for p in parents {
+            map = map.get(*p)?.as_object()?;
+        }
+        map.get(*last)
+    }
+
+    /// Compares a recomputed figure with the summary's, when the summary has it. Null in
+    /// the summary stands for "not a number" (e.g. a CV over schools with no teachers).
+    pub fn compare(&mut self, path: &[&str], recomputed: f64) {
+        let Some(v) = self.summary_at(path).cloned() else {
+            return;
+        };
+        self.report.metrics_checked += 1;
+        let same = match &v {
+            Value::Null => !recomputed.is_finite(),
+            Value::Number(n) => n.as_f64().is_some_and(|x| close(x, recomputed)),
+            _ => false,
+        };
+        if !same {
+            self.mismatch(path, v.to_string(), fmt_num(recomputed));
+        }
+    }
+
+    pub fn mismatch(&mut self, path: &[&str], summary: String, recomputed: String) {
+        self.report.metric_mismatches.push(MetricMismatch {
+            key: path.join("."),
+            summary,
+            recomputed,
+        });
+    }
+}
+
+/// Equal within 1e-6 relative (absolute below 1, since the summary rounds to 6 decimals).
+pub(crate) fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
+}
+
+pub(crate) fn fmt_num(x: f64) -> String {
+    if x.is_finite() {
+        let r = (x * 1e6).round() / 1e6;
+        format!("{r}")
+    } else {
+        "null".into()
+    }
+}
+
+/// `file:line (ids)`: how a violation points at a row.
+pub(crate) fn at(file: &str, line: usize, ids: &str) -> String {
+    format!("{file}:{line} ({ids})")
+}
+
+pub use report::render;

@@ -1,0 +1,650 @@
+//! T1–T10 on `moves.csv` and `returns.csv`, plus the files' own consistency (F1–F5).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::groups::Groups;
+use super::rule::{F1, F2, F3, F4, F5, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10};
+use super::{Audit, at};
+use crate::domain::instance::{Sex, Teacher};
+use crate::domain::policy::PairingLevel;
+use crate::domain::stage::SlotStage;
+use crate::io::plan_files::{MOVES, RETURNS};
+use crate::plan::MoveKind;
+
+/// A move whose ids all resolve.
+#[derive(Debug, Clone)]
+pub(crate) struct Move {
+    pub line: usize,
+    pub teacher: usize,
+    pub from: usize,
+    pub to: usize,
+    pub kind: MoveKind,
+    pub subject: String,
+    /// The non-helper end's group for an exchange matched to a pairing.
+    pub exchange_group: Option<String>,
+}
+
+/// What the audit of moves hands to the metrics.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Outcome {
+    /// Each teacher's school after this summer's returns, before any move.
+    pub after_returns: Vec<usize>,
+    pub moves: Vec<Move>,
+    /// Per group id: (staff after returns, cap).
+    pub staff_cap: BTreeMap<String, (usize, usize)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Direction {
+    HelperToSchool,
+    SchoolToHelper,
+}
+
+impl Direction {
+    fn as_str(self) -> &'static str {
+        match self {
+            Direction::HelperToSchool => "helper_to_school",
+            Direction::SchoolToHelper => "school_to_helper",
+        }
+    }
+}
+
+/// A pairing row resolved for matching exchanges.
+#[derive(Debug, Clone)]
+struct Pairing {
+    line: usize,
+    helper: usize,
+    group: String,
+    /// Set at school level.
+    school: Option<usize>,
+    stage: SlotStage,
+}
+
+pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
+    let year = a.policy.plan_year;
+    let returning =
+        |t: &Teacher| t.home_school.is_some() && t.exchange_until.is_some_and(|y| y <= year);
+    let continuing = |t: &Teacher| t.exchange_until.is_some_and(|y| y > year);
+    let after_returns: Vec<usize> = a
+        .inst
+        .teachers
+        .iter()
+        .map(|t| match t.home_school {
+            Some(h) if returning(t) => h,
+            _ => t.school,
+        })
+        .collect();
+    check_returns(a, &returning);
+    let pairings = resolve_pairings(a, groups);
+    let mut out = Outcome {
+        after_returns: after_returns.clone(),
+        ..Outcome::default()
+    };
+    let rows = a.plan.moves.clone().unwrap_or_default();
+    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut per_pairing: BTreeMap<(usize, Direction), Vec<String>> = BTreeMap::new();
+    for l in &rows {
+        let r = &l.row;
+        let here = at(MOVES, l.line, &format!("{} {}→{}", r.teacher, r.from, r.to));
+        let teacher = a.inst.teacher_by_id(&r.teacher);
+        let from = a.inst.school_by_id(&r.from);
+        let to = a.inst.school_by_id(&r.to);
+        for (what, id, found) in [
+            ("teacher", &r.teacher, teacher.is_some()),
+            ("school", &r.from, from.is_some()),
+            ("school", &r.to, to.is_some()),
+        ] {
+            if !found {
+                a.flag(F1, format!("unknown {what} `{id}`"), vec![here.clone()]);
+            }
+        }
+        let (Some(ti), Some(from), Some(to)) = (teacher, from, to) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(ti, l.line) {
+            a.flag(
+                F2,
+                format!("teacher `{}` is moved twice", r.teacher),
+                vec![at(MOVES, first, &r.teacher), here.clone()],
+            );
+        }
+        let t = a.inst.teachers[ti].clone();
+        let (sf, st) = (&a.inst.schools[from], &a.inst.schools[to]);
+        if from != after_returns[ti] {
+            a.flag(
+                F3,
+                format!(
+                    "`from` is `{}` but teacher `{}` is at `{}` after this summer's returns",
+                    r.from, t.id, a.inst.schools[after_returns[ti]].id
+                ),
+                vec![here.clone()],
+            );
+        }
+        if from == to {
+            a.flag(
+                F3,
+                "`from` and `to` are the same school",
+                vec![here.clone()],
+            );
+        }
+        if r.subject != t.subject && t.second_subject.as_deref() != Some(r.subject.as_str()) {
+            a.flag(
+                F4,
+                format!(
+                    "teacher `{}` teaches {}{} but is to cover {}",
+                    t.id,
+                    t.subject,
+                    t.second_subject
+                        .as_deref()
+                        .map(|s| format!(" and {s}"))
+                        .unwrap_or_default(),
+                    r.subject
+                ),
+                vec![here.clone()],
+            );
+        }
+        // T4: this summer's returners and continuing exchanges stay put; years are exact.
+        if returning(&t) {
+            a.flag(
+                T4,
+                format!(
+                    "teacher `{}` returns from exchange this summer and may not move again",
+                    t.id
+                ),
+                vec![here.clone()],
+            );
+        } else if continuing(&t) {
+            a.flag(
+                T4,
+                format!(
+                    "teacher `{}` is on an exchange until {} and stays at the host",
+                    t.id,
+                    t.exchange_until.unwrap_or_default()
+                ),
+                vec![here.clone()],
+            );
+        }
+        if r.start_year != year {
+            a.flag(
+                T4,
+                format!("start_year {} ≠ plan_year {year}", r.start_year),
+                vec![here.clone()],
+            );
+        }
+        if t.exempt {
+            a.flag(
+                T8,
+                format!("teacher `{}` is exempt (hardship) and may not move", t.id),
+                vec![here.clone()],
+            );
+        }
+        let age = year - t.birth_year;
+        let limit = match t.sex {
+            Sex::Male => a.policy.rotation.exempt_age_male,
+            Sex::Female => a.policy.rotation.exempt_age_female,
+        };
+        if sf.township != st.township && age >= limit && !t.volunteer {
+            a.flag(
+                T3,
+                format!(
+                    "teacher `{}` ({}, aged {age} ≥ {limit}, not a volunteer) is moved from township `{}` to `{}`",
+                    t.id,
+                    t.sex.as_str(),
+                    a.inst.townships[sf.township].id,
+                    a.inst.townships[st.township].id
+                ),
+                vec![here.clone()],
+            );
+        }
+        let km = a.inst.distance(from, to);
+        if let Some(max) = a.policy.rotation.max_move_km.filter(|&m| km > m + 1e-9) {
+            a.flag(
+                T10,
+                format!("move of {km:.3} km > max_move_km {max}"),
+                vec![here.clone()],
+            );
+        }
+        let top = top_level(a, &t, from);
+        let mut exchange_group = None;
+        match r.kind {
+            MoveKind::Transfer => {
+                if r.end_year.is_some() || r.slot.is_some() {
+                    a.flag(
+                        F5,
+                        "a transfer has no end_year and no slot",
+                        vec![here.clone()],
+                    );
+                }
+                let (gf, gt) = (groups.of(from), groups.of(to));
+                match (gf, gt) {
+                    (Some(x), Some(y)) if x.id == y.id => {}
+                    _ => a.flag(
+                        T1,
+                        format!(
+                            "transfer from `{}` (group {}) to `{}` (group {}) leaves the teacher's group",
+                            sf.id,
+                            gf.map_or("none", |g| g.id.as_str()),
+                            st.id,
+                            gt.map_or("none", |g| g.id.as_str())
+                        ),
+                        vec![here.clone()],
+                    ),
+                }
+                let lowest = st.stage.levels().0;
+                if lowest > top {
+                    a.flag(
+                        T9,
+                        format!(
+                            "`{}` ({}) starts at level {lowest}; teacher `{}` may teach up to level {top}",
+                            st.id, st.stage, t.id
+                        ),
+                        vec![here.clone()],
+                    );
+                }
+            }
+            MoveKind::Exchange => {
+                let want = year + a.policy.rotation.exchange_years;
+                if r.end_year != Some(want) {
+                    a.flag(
+                        T4,
+                        format!(
+                            "exchange end_year {} ≠ plan_year + exchange_years = {want}",
+                            r.end_year.map_or("empty".to_string(), |y| y.to_string())
+                        ),
+                        vec![here.clone()],
+                    );
+                }
+                let Some(slot) = r.slot else {
+                    a.flag(
+                        F5,
+                        "an exchange names its pairing's slot",
+                        vec![here.clone()],
+                    );
+                    out.moves.push(Move {
+                        line: l.line,
+                        teacher: ti,
+                        from,
+                        to,
+                        kind: r.kind,
+                        subject: r.subject.clone(),
+                        exchange_group: None,
+                    });
+                    continue;
+                };
+                if slot.level() > top {
+                    a.flag(
+                        T9,
+                        format!(
+                            "the {slot} slot is level {}; teacher `{}` may teach up to level {top}",
+                            slot.level(),
+                            t.id
+                        ),
+                        vec![here.clone()],
+                    );
+                }
+                match match_pairing(a, groups, &pairings, from, to, slot) {
+                    None => a.flag(
+                        T6,
+                        format!(
+                            "no pairing of {slot} links `{}` and `{}` (a helper and a school serving the slot in a group it helps)",
+                            sf.id, st.id
+                        ),
+                        vec![here.clone()],
+                    ),
+                    Some((pi, dir)) => {
+                        per_pairing.entry((pi, dir)).or_default().push(here.clone());
+                        let p = &pairings[pi];
+                        exchange_group = Some(p.group.clone());
+                        let rot = a.policy.rotation.clone();
+                        match dir {
+                            Direction::SchoolToHelper if age > rot.dispatched_max_age => a.flag(
+                                T5,
+                                format!(
+                                    "teacher `{}` aged {age} is sent by the weaker side; dispatched_max_age = {}",
+                                    t.id, rot.dispatched_max_age
+                                ),
+                                vec![here.clone()],
+                            ),
+                            Direction::HelperToSchool
+                                if rot.helper_sends_key_or_senior
+                                    && !t.key
+                                    && !t.title.is_senior() =>
+                            {
+                                a.flag(
+                                    T5,
+                                    format!(
+                                        "helper `{}` sends `{}`, who is neither a key teacher nor senior ({})",
+                                        sf.id,
+                                        t.id,
+                                        t.title.as_str()
+                                    ),
+                                    vec![here.clone()],
+                                )
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        out.moves.push(Move {
+            line: l.line,
+            teacher: ti,
+            from,
+            to,
+            kind: r.kind,
+            subject: r.subject.clone(),
+            exchange_group,
+        });
+    }
+    let n = a.policy.rotation.exchanges_per_pairing;
+    for ((pi, dir), rows) in &per_pairing {
+        if rows.len() > n {
+            let p = &pairings[*pi];
+            a.flag(
+                T6,
+                format!(
+                    "pairing {} → {} {} (pairings.csv:{}) has {} exchanges {}; exchanges_per_pairing = {n}",
+                    a.inst.schools[p.helper].id,
+                    p.school.map_or(p.group.clone(), |s| a.inst.schools[s].id.clone()),
+                    p.stage,
+                    p.line,
+                    rows.len(),
+                    dir.as_str()
+                ),
+                rows.clone(),
+            );
+        }
+    }
+    compare_shortfalls(a, &pairings, &per_pairing);
+    check_caps(a, groups, &mut out);
+    if a.policy.rotation.national_floor {
+        check_floor(a, groups, &out, &returning, &continuing);
+    }
+    out
+}
+
+/// T9: the highest level the teacher may teach, from their current school and certificates.
+fn top_level(a: &Audit, t: &Teacher, current: usize) -> u8 {
+    t.certified_stages
+        .iter()
+        .map(|s| s.levels().1)
+        .chain(std::iter::once(a.inst.schools[current].stage.levels().1))
+        .max()
+        .unwrap_or(0)
+}
+
+/// T4: `returns.csv` holds exactly this summer's returns, host → home.
+fn check_returns(a: &mut Audit, returning: &dyn Fn(&Teacher) -> bool) {
+    let rows = a.plan.returns.clone().unwrap_or_default();
+    let mut listed: BTreeSet<usize> = BTreeSet::new();
+    for l in &rows {
+        let r = &l.row;
+        let here = at(
+            RETURNS,
+            l.line,
+            &format!("{} {}→{}", r.teacher, r.from, r.to),
+        );
+        let Some(ti) = a.inst.teacher_by_id(&r.teacher) else {
+            a.flag(F1, format!("unknown teacher `{}`", r.teacher), vec![here]);
+            continue;
+        };
+        let t = a.inst.teachers[ti].clone();
+        if !listed.insert(ti) {
+            a.flag(T4, format!("teacher `{}` returns twice", t.id), vec![here]);
+            continue;
+        }
+        if !returning(&t) {
+            a.flag(
+                T4,
+                format!(
+                    "teacher `{}` has no exchange ending by {} (exchange_until {}), so does not return",
+                    t.id,
+                    a.policy.plan_year,
+                    t.exchange_until.map_or("empty".into(), |y| y.to_string())
+                ),
+                vec![here],
+            );
+            continue;
+        }
+        let host = &a.inst.schools[t.school].id;
+        let home = t.home_school.map_or("", |h| a.inst.schools[h].id.as_str());
+        if r.from != *host || r.to != home {
+            a.flag(
+                T4,
+                format!(
+                    "teacher `{}` returns from `{host}` to `{home}`, not `{}` → `{}`",
+                    t.id, r.from, r.to
+                ),
+                vec![here],
+            );
+        }
+    }
+    for (ti, t) in a.inst.teachers.iter().enumerate() {
+        if returning(t) && !listed.contains(&ti) {
+            a.report.violations.push(super::Violation {
+                rule: T4.id,
+                message: format!(
+                    "teacher `{}`'s exchange ends in {} but returns.csv does not send them home",
+                    t.id,
+                    t.exchange_until.unwrap_or_default()
+                ),
+                rows: vec![format!("teachers.csv {}", t.id)],
+                source: T4.source,
+            });
+        }
+    }
+}
+
+fn resolve_pairings(a: &Audit, groups: &Groups) -> Vec<Pairing> {
+    let school_level = a.policy.pairing.level == PairingLevel::School;
+    let mut out = Vec::new();
+    for l in a.plan.pairings.iter().flatten() {
+        let r = &l.row;
+        let Some(helper) = a.inst.school_by_id(&r.helper) else {
+            continue;
+        };
+        let school = if school_level {
+            match r.school.as_deref().and_then(|s| a.inst.school_by_id(s)) {
+                Some(s) => Some(s),
+                None => continue,
+            }
+        } else {
+            if groups.by_id(&r.group).is_none() {
+                continue;
+            }
+            None
+        };
+        out.push(Pairing {
+            line: l.line,
+            helper,
+            group: r.group.clone(),
+            school,
+            stage: r.stage,
+        });
+    }
+    out
+}
+
+/// T6: the pairing an exchange runs under, and its direction.
+fn match_pairing(
+    a: &Audit,
+    groups: &Groups,
+    pairings: &[Pairing],
+    from: usize,
+    to: usize,
+    slot: SlotStage,
+) -> Option<(usize, Direction)> {
+    let serves = |p: &Pairing, s: usize| -> bool {
+        if !a.inst.schools[s].stage.served_slots().contains(&slot) {
+            return false;
+        }
+        match p.school {
+            Some(x) => x == s,
+            None => groups.of(s).is_some_and(|g| g.id == p.group),
+        }
+    };
+    pairings.iter().enumerate().find_map(|(i, p)| {
+        if p.stage != slot {
+            None
+        } else if p.helper == from && serves(p, to) {
+            Some((i, Direction::HelperToSchool))
+        } else if p.helper == to && serves(p, from) {
+            Some((i, Direction::SchoolToHelper))
+        } else {
+            None
+        }
+    })
+}
+
+/// T6: every pairing short of its exchanges is listed in the summary with what it made.
+fn compare_shortfalls(
+    a: &mut Audit,
+    pairings: &[Pairing],
+    made: &BTreeMap<(usize, Direction), Vec<String>>,
+) {
+    if a.plan.moves.is_none() {
+        return;
+    }
+    let Some(listed) = a
+        .summary_at(&["rotation", "exchange_shortfalls"])
+        .and_then(|v| v.as_array())
+        .cloned()
+    else {
+        return;
+    };
+    a.report.metrics_checked += 1;
+    let n = a.policy.rotation.exchanges_per_pairing;
+    let mut ours = BTreeSet::new();
+    for (i, p) in pairings.iter().enumerate() {
+        for dir in [Direction::HelperToSchool, Direction::SchoolToHelper] {
+            let k = made.get(&(i, dir)).map_or(0, Vec::len);
+            if k < n {
+                ours.insert(format!(
+                    "{}/{}/{}/{}/{}/{k}",
+                    a.inst.schools[p.helper].id,
+                    p.group,
+                    p.stage,
+                    p.school.map_or("", |s| a.inst.schools[s].id.as_str()),
+                    dir.as_str()
+                ));
+            }
+        }
+    }
+    let theirs: BTreeSet<String> = listed
+        .iter()
+        .map(|e| {
+            let f = |k: &str| e.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let made = e.get("made").and_then(|v| v.as_f64()).unwrap_or(-1.0);
+            format!(
+                "{}/{}/{}/{}/{}/{made}",
+                f("helper"),
+                f("group"),
+                f("stage"),
+                f("school"),
+                f("direction")
+            )
+        })
+        .collect();
+    if theirs != ours {
+        let fmt = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+        a.mismatch(
+            &["rotation", "exchange_shortfalls"],
+            fmt(&theirs),
+            fmt(&ours),
+        );
+    }
+}
+
+/// T2: transfers per group within floor(share × staff after returns + 1e-9).
+fn check_caps(a: &mut Audit, groups: &Groups, out: &mut Outcome) {
+    let share = a.policy.rotation.cross_cap_share;
+    for g in &groups.list {
+        let staff = out
+            .after_returns
+            .iter()
+            .filter(|&&s| groups.of(s).is_some_and(|x| x.id == g.id))
+            .count();
+        let cap = (share * staff as f64 + 1e-9).floor() as usize;
+        out.staff_cap.insert(g.id.clone(), (staff, cap));
+        let rows: Vec<String> = out
+            .moves
+            .iter()
+            .filter(|m| {
+                m.kind == MoveKind::Transfer && groups.of(m.from).is_some_and(|x| x.id == g.id)
+            })
+            .map(|m| at(MOVES, m.line, &a.inst.teachers[m.teacher].id))
+            .collect();
+        if rows.len() > cap {
+            a.flag(
+                T2,
+                format!(
+                    "group `{}` has {} transfers; cap = floor({share} × {staff} staff + 1e-9) = {cap}",
+                    g.id,
+                    rows.len()
+                ),
+                rows,
+            );
+        }
+    }
+}
+
+/// T7: the national floor over eligible teachers, and the key teachers' share of movers.
+fn check_floor(
+    a: &mut Audit,
+    groups: &Groups,
+    out: &Outcome,
+    returning: &dyn Fn(&Teacher) -> bool,
+    continuing: &dyn Fn(&Teacher) -> bool,
+) {
+    let rot = a.policy.rotation.clone();
+    let year = a.policy.plan_year;
+    let moved: BTreeSet<usize> = out.moves.iter().map(|m| m.teacher).collect();
+    let mut eligible = 0usize;
+    let mut eligible_moved = 0usize;
+    for (ti, t) in a.inst.teachers.iter().enumerate() {
+        let s = out.after_returns[ti];
+        let placed = groups.of(s).is_some() || a.inst.schools[s].helper;
+        let limit = match t.sex {
+            Sex::Male => rot.exempt_age_male,
+            Sex::Female => rot.exempt_age_female,
+        };
+        let age_exempt = year - t.birth_year >= limit && !t.volunteer;
+        if placed
+            && !returning(t)
+            && !continuing(t)
+            && !t.exempt
+            && t.years_at_school >= rot.eligible_years
+            && !age_exempt
+        {
+            eligible += 1;
+            if moved.contains(&ti) {
+                eligible_moved += 1;
+            }
+        }
+    }
+    let need = (rot.floor_share * eligible as f64 - 1e-9).ceil().max(0.0) as usize;
+    if eligible_moved < need {
+        a.flag(
+            T7,
+            format!(
+                "{eligible_moved} of {eligible} eligible teachers move; the floor needs ceil({} × {eligible} − 1e-9) = {need}",
+                rot.floor_share
+            ),
+            vec!["moves.csv".into()],
+        );
+    }
+    let key_moved = moved.iter().filter(|&&t| a.inst.teachers[t].key).count();
+    if (key_moved as f64) < rot.floor_key_share * moved.len() as f64 - 1e-9 {
+        a.flag(
+            T7,
+            format!(
+                "{key_moved} key teachers among {} movers; floor_key_share {} needs at least {:.2}",
+                moved.len(),
+                rot.floor_key_share,
+                rot.floor_key_share * moved.len() as f64
+            ),
+            vec!["moves.csv".into()],
+        );
+    }
+}

@@ -1,0 +1,533 @@
+//! `rotaplan verify` on hand-made plans for the schools-tiny example.
+//!
+//! `tests/data/verify/base` is a plan reasoned through by hand (two groups, four pairings,
+//! two transfers, five exchanges, one return); its `summary.json` comes from
+//! `tests/data/verify/summary_oracle.py`, a brute-force Python reading of SPEC.md (it finds
+//! shortage_before = 12, as the example's expected.json says). Each broken variant changes one
+//! thing and must fail on exactly the rule it breaks.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rotaplan::domain::Policy;
+use rotaplan::verify::{VerifyReport, verify_plan};
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+fn instance() -> PathBuf {
+    data().join("examples/schools-tiny")
+}
+
+fn policy_text() -> String {
+    fs::read_to_string(instance().join("policy.toml")).expect("policy")
+}
+
+fn policy() -> Policy {
+    Policy::parse(&policy_text(), "policy.toml").expect("valid policy")
+}
+
+/// A copy of the base plan in a temporary folder.
+fn plan() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in fs::read_dir(data().join("verify/base")).expect("base plan") {
+        let f = f.expect("entry").path();
+        fs::copy(&f, dir.path().join(f.file_name().expect("name"))).expect("copy");
+    }
+    dir
+}
+
+fn append(dir: &Path, file: &str, rows: &str) {
+    let path = dir.join(file);
+    let mut text = fs::read_to_string(&path).expect("plan file");
+    text.push_str(rows);
+    fs::write(path, text).expect("write");
+}
+
+fn replace(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).expect("plan file");
+    assert!(text.contains(from), "{from} not in {file}");
+    fs::write(path, text.replace(from, to)).expect("write");
+}
+
+fn audit(dir: &Path) -> VerifyReport {
+    verify_plan(&instance(), &policy(), dir).expect("plan files read")
+}
+
+fn rules(r: &VerifyReport) -> BTreeSet<&'static str> {
+    r.violations.iter().map(|v| v.rule).collect()
+}
+
+fn run_binary(dir: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+        .arg("verify")
+        .arg(instance())
+        .arg("--policy")
+        .arg(instance().join("policy.toml"))
+        .arg("--plan")
+        .arg(dir)
+        .output()
+        .expect("run rotaplan");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn hand_made_plan_passes_with_its_summary() {
+    let dir = plan();
+    let r = audit(dir.path());
+    assert!(r.is_ok(), "{}", rotaplan::verify::render(&r));
+    assert!(
+        r.metrics_checked > 50,
+        "only {} figures compared",
+        r.metrics_checked
+    );
+    let (code, out) = run_binary(dir.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("plan ok: "), "{out}");
+}
+
+#[test]
+fn cap_exceeded_by_one_fails_t2() {
+    // compulsory-2 has 12 staff after returns: cap floor(0.10 × 12) = 1; two transfers.
+    let dir = plan();
+    append(
+        dir.path(),
+        "moves.csv",
+        "P54,S6,S7,transfer,math,2026,,\nP55,S6,S7,transfer,math,2026,,\n",
+    );
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["T2"]), "{r:#?}");
+    let v = &r.violations[0];
+    assert_eq!(v.rows, vec!["moves.csv:9 (P54)", "moves.csv:10 (P55)"]);
+    assert!(
+        v.message.contains("cap = floor(0.1 × 12 staff + 1e-9) = 1"),
+        "{}",
+        v.message
+    );
+    assert!(v.source.contains("附件2 §三(三)"));
+}
+
+#[test]
+fn man_of_56_transferred_to_another_township_fails_t3() {
+    // P64: M, born 1970, at S8 in township T2; S2 is in T0, same group.
+    let dir = plan();
+    append(
+        dir.path(),
+        "moves.csv",
+        "P64,S8,S2,transfer,chinese,2026,,\n",
+    );
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["T3"]), "{r:#?}");
+    assert!(r.violations[0].message.contains("aged 56"));
+}
+
+#[test]
+fn age_exemption_spares_volunteers_only() {
+    // P42: F, born 1975 (51), volunteer, S4 (T0) → S8 (T2): allowed.
+    let dir = plan();
+    append(
+        dir.path(),
+        "moves.csv",
+        "P42,S4,S8,transfer,chinese,2026,,\n",
+    );
+    let r = audit(dir.path());
+    assert!(r.violations.is_empty(), "{r:#?}");
+    // P30: F, born 1967 (59), not a volunteer, S3 (T0) → S8 (T2): T3.
+    replace(dir.path(), "moves.csv", "P42,S4,S8", "P30,S3,S8");
+    assert_eq!(rules(&audit(dir.path())), BTreeSet::from(["T3"]));
+}
+
+#[test]
+fn forty_one_year_old_sent_by_the_weak_side_fails_t5() {
+    // P35 (born 1985) replaces P33 on the S3 → S0 exchange.
+    let dir = plan();
+    replace(
+        dir.path(),
+        "moves.csv",
+        "P33,S3,S0,exchange,math",
+        "P35,S3,S0,exchange,math",
+    );
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["T5"]), "{r:#?}");
+    assert!(r.violations[0].message.contains("aged 41"));
+    assert!(r.violations[0].source.starts_with("001"));
+}
+
+#[test]
+fn helper_sending_an_ordinary_teacher_fails_t5() {
+    // P10: S1, title third, not key.
+    let dir = plan();
+    replace(dir.path(), "moves.csv", "P9,S1,S9", "P10,S1,S9");
+    assert_eq!(rules(&audit(dir.path())), BTreeSet::from(["T5"]));
+}
+
+#[test]
+fn teacher_moved_twice_fails() {
+    let dir = plan();
+    append(dir.path(), "moves.csv", "P22,S2,S3,transfer,math,2026,,\n");
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["F2"]), "{r:#?}");
+    assert_eq!(
+        r.violations[0].rows,
+        vec!["moves.csv:2 (P22)", "moves.csv:9 (P22 S2→S3)"]
+    );
+}
+
+#[test]
+fn transfer_out_of_the_group_fails_t1() {
+    // S6 is in compulsory-2, S2 in compulsory-1.
+    let dir = plan();
+    append(dir.path(), "moves.csv", "P54,S6,S2,transfer,math,2026,,\n");
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["T1"]), "{r:#?}");
+}
+
+#[test]
+fn returning_and_exempt_teachers_may_not_move() {
+    let dir = plan();
+    // P34 returns S4 → S3 this summer; P48 is exempt.
+    append(
+        dir.path(),
+        "moves.csv",
+        "P34,S3,S2,transfer,math,2026,,\nP48,S4,S2,transfer,pe,2026,,\n",
+    );
+    assert_eq!(rules(&audit(dir.path())), BTreeSet::from(["T4", "T8"]));
+}
+
+#[test]
+fn a_missing_return_fails_t4() {
+    let dir = plan();
+    fs::write(dir.path().join("returns.csv"), "teacher,from,to\n").expect("write");
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["T4"]), "{r:#?}");
+}
+
+#[test]
+fn exchange_without_pairing_and_wrong_level_fail() {
+    let dir = plan();
+    // S0 is not paired with S6's middle slot; P59 (primary S7) cannot take middle work at S6.
+    append(
+        dir.path(),
+        "moves.csv",
+        "P1,S0,S8,exchange,chinese,2026,2028,middle\nP59,S7,S6,transfer,math,2026,,\n",
+    );
+    let r = audit(dir.path());
+    // P1's exchange: no middle pairing for S0 (T6), wrong end_year (T4), primary teacher to a
+    // middle slot (T9). P59: S6 is middle, above a primary teacher's level (T9); cap 1 of
+    // compulsory-2 is still met.
+    assert_eq!(rules(&r), BTreeSet::from(["T4", "T6", "T9"]), "{r:#?}");
+}
+
+#[test]
+fn second_exchange_in_one_direction_fails_t6() {
+    let dir = plan();
+    append(
+        dir.path(),
+        "moves.csv",
+        "P37,S3,S0,exchange,english,2026,2027,primary\n",
+    );
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["T6"]), "{r:#?}");
+}
+
+#[test]
+fn too_long_a_move_and_a_foreign_subject_fail() {
+    let dir = plan();
+    // P66 teaches math only; S8 → S4 is about 11.7 km, beyond a 5 km limit.
+    append(
+        dir.path(),
+        "moves.csv",
+        "P66,S8,S4,transfer,english,2026,,\n",
+    );
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["F4"]), "{r:#?}");
+    let mut p = policy();
+    p.rotation.max_move_km = Some(5.0);
+    let r = rotaplan::verify::verify_plan(&instance(), &p, dir.path()).expect("read");
+    assert!(rules(&r).contains("T10"), "{r:#?}");
+}
+
+#[test]
+fn tampered_summary_metric_is_flagged() {
+    let dir = plan();
+    replace(
+        dir.path(),
+        "summary.json",
+        "\"transfer\": 2",
+        "\"transfer\": 3",
+    );
+    replace(
+        dir.path(),
+        "summary.json",
+        "\"shortage_before\": 12.0",
+        "\"shortage_before\": 11.0",
+    );
+    let r = audit(dir.path());
+    assert!(r.violations.is_empty(), "{r:#?}");
+    let keys: BTreeSet<&str> = r.metric_mismatches.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(keys, BTreeSet::from(["moves.transfer", "shortage_before"]));
+    let (code, out) = run_binary(dir.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("METRIC summary.json moves.transfer: summary says 3, recomputed 2"),
+        "{out}"
+    );
+}
+
+#[test]
+fn binary_prints_rule_rows_source_and_count() {
+    let dir = plan();
+    append(dir.path(), "moves.csv", "P54,S6,S2,transfer,math,2026,,\n");
+    let (code, out) = run_binary(dir.path());
+    assert_eq!(code, 1, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("T1 "))
+        .expect("a T1 line");
+    assert!(line.contains("moves.csv:9 (P54 S6→S2)"), "{line}");
+    assert!(
+        line.contains("source: 000 赫府办发〔2021〕60号 附件2 §三(三)"),
+        "{line}"
+    );
+    assert!(out.contains("1 violation(s)"), "{out}");
+}
+
+#[test]
+fn groups_only_plan_is_audited_alone() {
+    let dir = plan();
+    for f in ["pairings.csv", "moves.csv", "returns.csv", "summary.json"] {
+        fs::remove_file(dir.path().join(f)).expect("remove");
+    }
+    let r = audit(dir.path());
+    assert!(r.is_ok(), "{r:#?}");
+    assert_eq!(r.audited, vec!["groups.csv"]);
+}
+
+#[test]
+fn broken_groups_fail_g1_g3_g6() {
+    let dir = plan();
+    // S9 left out, S0 a helper outside the track, S8 in two groups, S7 a second core.
+    replace(dir.path(), "groups.csv", "S7,member", "S7,core");
+    replace(
+        dir.path(),
+        "groups.csv",
+        "compulsory,compulsory-1,S9,member\n",
+        "compulsory,compulsory-1,S0,member\ncompulsory,compulsory-2,S8,core\n",
+    );
+    let r = audit(dir.path());
+    let g6 = r.of_rule("G6");
+    assert_eq!(g6.len(), 4, "{r:#?}");
+    // max_schools 3 breaks compulsory-1 (5 schools); a core threshold of 75 breaks S2.
+    let mut p = policy();
+    p.tracks[0].max_schools = 3;
+    p.tracks[0].core_min_quality = 75.0;
+    let r =
+        rotaplan::verify::verify_plan(&instance(), &p, &data().join("verify/base")).expect("read");
+    assert_eq!(rules(&r), BTreeSet::from(["G1", "G3"]), "{r:#?}");
+}
+
+#[test]
+fn broken_pairings_fail_p1_p2_p3() {
+    let dir = plan();
+    append(
+        dir.path(),
+        "pairings.csv",
+        "S0,compulsory-2,kindergarten\nS1,compulsory-1,middle\nS2,compulsory-2,primary\n",
+    );
+    let r = audit(dir.path());
+    // kindergarten by a primary helper, a second middle helper for compulsory-1, S2 not a
+    // helper and a second primary helper for compulsory-2 (P1); S0 and S1 in 3 pairings each
+    // is within helper_capacity 3.
+    assert_eq!(rules(&r), BTreeSet::from(["P1"]), "{r:#?}");
+    let mut p = policy();
+    p.pairing.helper_capacity = 1;
+    p.pairing.min_quality_gap = 15.0;
+    let r =
+        rotaplan::verify::verify_plan(&instance(), &p, &data().join("verify/base")).expect("read");
+    // S0 77.3 < 60.14 + 15 is fine, S0 77.3 < 65.13 + 15 is not; S1 80.6 < 80.13 is fine.
+    assert_eq!(rules(&r), BTreeSet::from(["P2", "P3"]), "{r:#?}");
+}
+
+/// Township-mode groups for the townships-contiguous example: A = T0 T1 T4, B = T2 T3 T5 T6
+/// (seven schools: max_schools does not apply in township mode), C = T7 T8.
+fn township_groups(a: &[&str], b: &[&str], c: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from("track,group,school,role\n");
+    for (g, schools) in [
+        ("compulsory-1", a),
+        ("compulsory-2", b),
+        ("compulsory-3", c),
+    ] {
+        for (i, s) in schools.iter().enumerate() {
+            let role = if i == 0 { "core" } else { "member" };
+            text.push_str(&format!("compulsory,{g},{s},{role}\n"));
+        }
+    }
+    fs::write(dir.path().join("groups.csv"), text).expect("write");
+    dir
+}
+
+fn township_audit(dir: &Path) -> VerifyReport {
+    let inst = data().join("examples/townships-contiguous");
+    let text = fs::read_to_string(inst.join("policy.toml")).expect("policy");
+    let p = Policy::parse(&text, "policy.toml").expect("valid policy");
+    verify_plan(&inst, &p, dir).expect("read")
+}
+
+const A: &[&str] = &["S3", "S4", "S8", "S9", "S10"];
+const B: &[&str] = &["S6", "S5", "S7", "S11", "S12", "S13", "S14"];
+const C: &[&str] = &["S15", "S16", "S17", "S18", "S19"];
+
+#[test]
+fn whole_contiguous_townships_pass() {
+    let dir = township_groups(A, B, C);
+    let r = township_audit(dir.path());
+    assert!(r.is_ok(), "{r:#?}");
+}
+
+#[test]
+fn a_detached_township_fails_g4() {
+    // T1 (S4) touches only T0; in C = T7 T8 it is cut off.
+    let a: Vec<&str> = A.iter().copied().filter(|s| *s != "S4").collect();
+    let mut c = C.to_vec();
+    c.push("S4");
+    let dir = township_groups(&a, B, &c);
+    let r = township_audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["G4"]), "{r:#?}");
+    assert!(r.violations[0].message.contains("not contiguous"));
+}
+
+#[test]
+fn a_split_township_fails_g4() {
+    // S9 leaves T4's other schools in A for B.
+    let a: Vec<&str> = A.iter().copied().filter(|s| *s != "S9").collect();
+    let mut b = B.to_vec();
+    b.push("S9");
+    let dir = township_groups(&a, &b, C);
+    let r = township_audit(dir.path());
+    let g4 = r.of_rule("G4");
+    assert!(
+        g4.iter()
+            .any(|v| v.message.contains("township `T4` is split")),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn a_plan_folder_without_groups_is_an_input_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out) = run_binary(dir.path());
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("groups.csv"), "{out}");
+}
+
+#[test]
+fn hezhang_seed_groups_and_pairings_pass() {
+    // The 2021 plan's own eight township groups, two high-school groups and 24 pairings.
+    let inst = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/hezhang");
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::copy(inst.join("groups_seed.csv"), dir.path().join("groups.csv")).expect("copy");
+    fs::copy(
+        inst.join("baseline_pairings.csv"),
+        dir.path().join("pairings.csv"),
+    )
+    .expect("copy");
+    let text = fs::read_to_string(inst.join("policy.toml")).expect("policy");
+    let p = Policy::parse(&text, "policy.toml").expect("valid policy");
+    let r = verify_plan(&inst, &p, dir.path()).expect("read");
+    assert!(r.is_ok(), "{}", rotaplan::verify::render(&r));
+}
+
+#[test]
+fn unknown_ids_fail_f1() {
+    let dir = plan();
+    append(
+        dir.path(),
+        "moves.csv",
+        "P999,S2,S4,transfer,math,2026,,\nP23,S2,S99,transfer,english,2026,,\n",
+    );
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["F1"]), "{r:#?}");
+    assert_eq!(r.violations.len(), 2);
+}
+
+#[test]
+fn school_level_pairings_are_checked_per_school() {
+    let dir = plan();
+    for f in ["moves.csv", "returns.csv", "summary.json"] {
+        fs::remove_file(dir.path().join(f)).expect("remove");
+    }
+    // S8 (T2, rural) is a fine school-level slot; S3 is in urban T0; S7's group is
+    // compulsory-2, not compulsory-1.
+    fs::write(
+        dir.path().join("pairings.csv"),
+        "helper,group,stage,school\nS0,compulsory-1,primary,S8\nS0,compulsory-1,primary,S3\nS1,compulsory-1,middle,S9\nS0,compulsory-1,primary,S7\n",
+    )
+    .expect("write");
+    let mut p = policy();
+    p.pairing.level = rotaplan::domain::policy::PairingLevel::School;
+    let r = verify_plan(&instance(), &p, dir.path()).expect("read");
+    assert_eq!(rules(&r), BTreeSet::from(["F1", "P1"]), "{r:#?}");
+    assert!(r.of_rule("P1")[0].message.contains("urban township `T0`"));
+    assert!(r.of_rule("F1")[0].message.contains("S7"));
+}
+
+#[test]
+fn groups_objective_is_recomputed_against_expected_json() {
+    // The optimal groups of schools-tiny (found by brute force over every split) reach
+    // expected.json's 34.3247; a summary claiming less is flagged (G2).
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join("groups.csv"),
+        "track,group,school,role\n\
+         compulsory,compulsory-1,S3,core\ncompulsory,compulsory-1,S2,member\n\
+         compulsory,compulsory-1,S4,member\ncompulsory,compulsory-1,S8,member\n\
+         compulsory,compulsory-1,S9,member\ncompulsory,compulsory-2,S7,core\n\
+         compulsory,compulsory-2,S5,member\ncompulsory,compulsory-2,S6,member\n",
+    )
+    .expect("write");
+    let summary = |x: f64| {
+        format!(
+            r#"{{"groups": {{"objective": {x}, "tracks": {{"compulsory": {{"objective": {x}}}}}}}}}"#
+        )
+    };
+    fs::write(dir.path().join("summary.json"), summary(34.3247)).expect("write");
+    let r = audit(dir.path());
+    assert!(r.is_ok(), "{r:#?}");
+    assert_eq!(r.metrics_checked, 2);
+    fs::write(dir.path().join("summary.json"), summary(33.0)).expect("write");
+    let r = audit(dir.path());
+    let keys: Vec<&str> = r.metric_mismatches.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        vec!["groups.tracks.compulsory.objective", "groups.objective"]
+    );
+}
+
+#[test]
+fn optimal_contiguous_township_groups_pass_with_expected_objective() {
+    // Brute force over every contiguous 3-split of the nine townships gives expected.json's
+    // 203.358 with these groups.
+    let dir = township_groups(
+        &[
+            "S6", "S3", "S4", "S5", "S7", "S11", "S12", "S13", "S14", "S15", "S16",
+        ],
+        &["S10", "S8", "S9"],
+        &["S17", "S18", "S19"],
+    );
+    fs::write(
+        dir.path().join("summary.json"),
+        r#"{"groups": {"objective": 203.358, "tracks": {"compulsory": {"objective": 203.358}}}}"#,
+    )
+    .expect("write");
+    let r = township_audit(dir.path());
+    assert!(r.is_ok(), "{r:#?}");
+    assert_eq!(r.metrics_checked, 2);
+}

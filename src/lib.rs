@@ -13,6 +13,7 @@ pub mod generate;
 pub mod io;
 pub mod metrics;
 pub mod plan;
+pub mod report;
 pub mod solve;
 pub mod verify;
 

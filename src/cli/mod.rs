@@ -14,6 +14,7 @@ mod generate;
 mod groups;
 mod pair;
 mod plan;
+mod report;
 mod rotate;
 mod validate;
 mod verify;
@@ -43,6 +44,8 @@ pub enum Command {
     Verify(verify::Args),
     /// groups, then pair, then rotate, into one plan folder.
     Plan(plan::Args),
+    /// Write DIR/report.html: map, groups, charts, the move list with reasons.
+    Report(report::Args),
     /// Check an instance (and optionally a policy); list every problem with file:line:column.
     Validate {
         instance: PathBuf,
@@ -73,6 +76,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Rotate(args) => rotate::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Validate { instance, policy } => validate::run(&instance, policy.as_deref()),
         Command::Generate {
             profile,

@@ -49,7 +49,10 @@ pub fn bars(
         .max(data_max)
         .max(threshold.unwrap_or(0.0) * 1.1)
         .max(1e-9);
-    let longest = rows.iter().map(|r| label_width(&r.label)).fold(0.0, f64::max);
+    let longest = rows
+        .iter()
+        .map(|r| label_width(&r.label))
+        .fold(0.0, f64::max);
     let label_w = (longest + 14.0).clamp(110.0, 380.0);
     let bar_w = WIDTH - label_w - 80.0;
     let row_h = 2.0 * BAR_H + 12.0;

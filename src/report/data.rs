@@ -7,11 +7,11 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::Problems;
-use crate::domain::grouping::Grouping;
 use crate::domain::Instance;
+use crate::domain::grouping::Grouping;
 use crate::error::{Error, Result};
 use crate::io::plan_files::{self, GROUPS, MOVES, PAIRINGS, RETURNS};
-use crate::io::summary::{Summary, SUMMARY};
+use crate::io::summary::{SUMMARY, Summary};
 use crate::plan::{GroupRow, MoveRow, PairingRow, ReturnRow};
 
 /// A plan folder as the report sees it. Only `groups.csv` is required: a folder that stopped
@@ -90,8 +90,7 @@ impl Staffing {
     pub fn new(inst: &Instance, returns: &[ReturnRow], moves: &[MoveRow]) -> Staffing {
         let mut before: Vec<usize> = inst.teachers.iter().map(|t| t.school).collect();
         for r in returns {
-            if let (Some(t), Some(s)) = (inst.teacher_by_id(&r.teacher), inst.school_by_id(&r.to))
-            {
+            if let (Some(t), Some(s)) = (inst.teacher_by_id(&r.teacher), inst.school_by_id(&r.to)) {
                 before[t] = s;
             }
         }
@@ -100,8 +99,7 @@ impl Staffing {
             inst.teachers.iter().map(|t| t.subject.clone()).collect();
         let mut leaving = BTreeMap::new();
         for m in moves {
-            if let (Some(t), Some(s)) = (inst.teacher_by_id(&m.teacher), inst.school_by_id(&m.to))
-            {
+            if let (Some(t), Some(s)) = (inst.teacher_by_id(&m.teacher), inst.school_by_id(&m.to)) {
                 *leaving
                     .entry((before[t], inst.teachers[t].subject.clone()))
                     .or_insert(0) += 1;
@@ -176,5 +174,7 @@ impl Staffing {
 }
 
 fn get(map: &BTreeMap<(usize, String), u32>, school: usize, subject: &str) -> u32 {
-    map.get(&(school, subject.to_string())).copied().unwrap_or(0)
+    map.get(&(school, subject.to_string()))
+        .copied()
+        .unwrap_or(0)
 }

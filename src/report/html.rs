@@ -202,6 +202,7 @@ function selftest(){
     errors:window.__errors,
     schools:document.querySelectorAll('#map .school').length,
     moves:document.querySelectorAll('tr.move').length,
+    scripts:document.scripts.length,
     script_ran:true
   }));
 }
@@ -239,7 +240,11 @@ mod tests {
         let data = serde_json::json!({"x": "</script>"});
         let html = page(Lang::En, "<b>t</b>", "<p>body</p>", &data);
         assert!(html.contains("<title>&lt;b&gt;t&lt;/b&gt;</title>"));
-        assert_eq!(html.matches("</script>").count(), 3, "only the page's own scripts close");
+        assert_eq!(
+            html.matches("</script>").count(),
+            3,
+            "only the page's own scripts close"
+        );
         assert!(!html.contains("http://") && !html.contains("https://"));
     }
 }

@@ -48,8 +48,15 @@ pub fn render(
     let span = (x1 - x0).max(y1 - y0).max(1.0);
     let pad = span * 0.04;
     let r0 = span / 220.0;
-    let max_students = inst.schools.iter().map(|s| s.students).max().unwrap_or(1).max(1) as f64;
-    let radius = |s: usize| r0 * (0.8 + 1.4 * (inst.schools[s].students as f64 / max_students).sqrt());
+    let max_students = inst
+        .schools
+        .iter()
+        .map(|s| s.students)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let radius =
+        |s: usize| r0 * (0.8 + 1.4 * (inst.schools[s].students as f64 / max_students).sqrt());
     let pt = |s: usize| (inst.schools[s].x_km, -inst.schools[s].y_km);
 
     let mut svg = String::new();
@@ -151,7 +158,9 @@ pub fn render(
             svg,
             "<circle class=\"{class}\" data-id=\"{}\" data-group=\"{}\" cx=\"{x:.3}\" cy=\"{y:.3}\" r=\"{r:.3}\" fill=\"{fill}\"/>",
             esc(&school.id),
-            esc(&g.map(|g| plan.grouping.groups[g].id.clone()).unwrap_or_default()),
+            esc(&g
+                .map(|g| plan.grouping.groups[g].id.clone())
+                .unwrap_or_default()),
         );
         tips.insert(school.id.clone(), tip(inst, plan, staffing, s, lang));
     }
@@ -200,7 +209,10 @@ fn tip(inst: &Instance, plan: &PlanData, staffing: &Staffing, s: usize, lang: La
             Key::LegendUngrouped.text(lang)
         )),
     }
-    lines.push(format!("{}: {before} → {after}", Key::TipTeachers.text(lang)));
+    lines.push(format!(
+        "{}: {before} → {after}",
+        Key::TipTeachers.text(lang)
+    ));
     Value::Array(lines.into_iter().map(Value::String).collect())
 }
 
@@ -217,7 +229,9 @@ fn legend(inst: &Instance, plan: &PlanData, lang: Lang) -> String {
     }
     out.push_str("</div><div class=\"legend\">");
     let line = |style: &str| {
-        format!("<svg width=\"34\" height=\"10\"><line x1=\"1\" y1=\"5\" x2=\"33\" y2=\"5\" {style}/></svg>")
+        format!(
+            "<svg width=\"34\" height=\"10\"><line x1=\"1\" y1=\"5\" x2=\"33\" y2=\"5\" {style}/></svg>"
+        )
     };
     let items = [
         (

@@ -15,12 +15,7 @@ pub const DEFAULT_CAP_SHARE: f64 = 0.10;
 
 /// The 2017 evaluation's three measures: summary key, floor for primary, floor for middle.
 pub const CV_MEASURES: [(&str, &str, f64, f64); 3] = [
-    (
-        "cv_key_per_100_students",
-        "key_per_100_students",
-        1.0,
-        1.0,
-    ),
+    ("cv_key_per_100_students", "key_per_100_students", 1.0, 1.0),
     (
         "cv_pe_arts_per_100_students",
         "pe_arts_per_100_students",
@@ -57,8 +52,14 @@ pub fn completed(
     }
     if !m.contains_key("shortage_before") {
         let by = staffing.shortage_by_subject(inst);
-        m.insert("shortage_before".into(), json!(by.values().map(|v| v.0).sum::<u32>()));
-        m.insert("shortage_after".into(), json!(by.values().map(|v| v.1).sum::<u32>()));
+        m.insert(
+            "shortage_before".into(),
+            json!(by.values().map(|v| v.0).sum::<u32>()),
+        );
+        m.insert(
+            "shortage_after".into(),
+            json!(by.values().map(|v| v.1).sum::<u32>()),
+        );
     }
     let moves = computed_moves(inst, plan, staffing, cap_share.unwrap_or(DEFAULT_CAP_SHARE));
     match m.get_mut("moves") {
@@ -91,8 +92,7 @@ pub fn completed(
                 );
             }
         }
-        m.entry(key.to_string())
-            .or_insert(Value::Object(by_stage));
+        m.entry(key.to_string()).or_insert(Value::Object(by_stage));
     }
     m.entry("floors".to_string())
         .or_insert(Value::Object(floors));
@@ -185,7 +185,9 @@ fn measure(
         for (t, teacher) in inst.teachers.iter().enumerate() {
             let counts = match which {
                 "key_per_100_students" => teacher.key,
-                "pe_arts_per_100_students" => matches!(subjects(t).as_str(), "pe" | "music" | "art"),
+                "pe_arts_per_100_students" => {
+                    matches!(subjects(t).as_str(), "pe" | "music" | "art")
+                }
                 _ => teacher.degree.is_some_and(|d| {
                     if primary {
                         d <= Degree::College

@@ -78,14 +78,42 @@ pub fn render(inst: &Instance, plan_dir: &Path, opts: &Options) -> Result<String
         esc(&plan_year(&plan).map_or_else(String::new, |y| format!(" · {y}"))),
     ));
     let sections = [
-        ("overview", Key::Overview, tables::overview(&plan, &figures, lang)),
+        (
+            "overview",
+            Key::Overview,
+            tables::overview(&plan, &figures, lang),
+        ),
         ("map-section", Key::Map, map_html),
-        ("groups", Key::Groups, tables::groups(inst, &plan, &figures, lang)),
-        ("charts", Key::Charts, charts::render(&figures, shortage_computed, lang)),
-        ("move-list", Key::MoveList, tables::moves(inst, &plan, &staffing, lang)),
-        ("uncovered-slots", Key::Uncovered, tables::uncovered(inst, &plan.summary, lang)),
-        ("exchange-shortfalls", Key::Shortfalls, tables::shortfalls(inst, &plan.summary, lang)),
-        ("solver-status", Key::Solver, tables::solver(&plan.summary, lang)),
+        (
+            "groups",
+            Key::Groups,
+            tables::groups(inst, &plan, &figures, lang),
+        ),
+        (
+            "charts",
+            Key::Charts,
+            charts::render(&figures, shortage_computed, lang),
+        ),
+        (
+            "move-list",
+            Key::MoveList,
+            tables::moves(inst, &plan, &staffing, lang),
+        ),
+        (
+            "uncovered-slots",
+            Key::Uncovered,
+            tables::uncovered(inst, &plan.summary, lang),
+        ),
+        (
+            "exchange-shortfalls",
+            Key::Shortfalls,
+            tables::shortfalls(inst, &plan.summary, lang),
+        ),
+        (
+            "solver-status",
+            Key::Solver,
+            tables::solver(&plan.summary, lang),
+        ),
     ];
     for (id, key, inner) in sections {
         body.push_str(&html::section(id, lang, key, &inner));

@@ -59,22 +59,21 @@ pub fn reason(
             ],
         ));
     }
-    if let (MoveKind::Transfer, Some(from)) = (m.kind, from) {
-        if let Some(t) = inst.teacher_by_id(&m.teacher) {
-            let own = &inst.teachers[t].subject;
-            let (have, need) = (staffing.supply_before(from, own), inst.demand_of(from, own));
-            if have > need {
-                parts.push(fill(
-                    lang,
-                    Key::ReasonSurplus,
-                    &[
-                        &inst.schools[from].name,
-                        &subject_name(lang, own),
-                        &have.to_string(),
-                        &need.to_string(),
-                    ],
-                ));
-            }
+    let teacher = inst.teacher_by_id(&m.teacher);
+    if let (MoveKind::Transfer, Some(from), Some(t)) = (m.kind, from, teacher) {
+        let own = &inst.teachers[t].subject;
+        let (have, need) = (staffing.supply_before(from, own), inst.demand_of(from, own));
+        if have > need {
+            parts.push(fill(
+                lang,
+                Key::ReasonSurplus,
+                &[
+                    &inst.schools[from].name,
+                    &subject_name(lang, own),
+                    &have.to_string(),
+                    &need.to_string(),
+                ],
+            ));
         }
     }
     parts.join(sep)
@@ -123,5 +122,93 @@ fn exchange_reason(inst: &Instance, plan: &PlanData, m: &MoveRow, lang: Lang) ->
             Key::ReasonExchangeNoPairing,
             &[&school_label(inst, &m.from), &school_label(inst, &m.to)],
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::report::data::{PlanData, Staffing};
+
+    fn fixture() -> (Instance, PlanData) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let inst = crate::io::read_instance(&root.join("tests/data/examples/schools-tiny"))
+            .expect("instance");
+        let plan = PlanData::load(&inst, &root.join("tests/data/report-tiny")).expect("plan");
+        (inst, plan)
+    }
+
+    fn transfer(teacher: &str, from: &str, to: &str, subject: &str) -> MoveRow {
+        MoveRow {
+            teacher: teacher.into(),
+            from: from.into(),
+            to: to.into(),
+            kind: MoveKind::Transfer,
+            subject: subject.into(),
+            start_year: 2026,
+            end_year: None,
+            slot: None,
+        }
+    }
+
+    #[test]
+    fn transfer_names_the_shortage_it_closes_and_the_surplus_it_leaves() {
+        let (inst, plan) = fixture();
+        let st = Staffing::new(&inst, &plan.returns, &plan.moves);
+        // S4 math: 4 posts; P45, P46 stay, P34 returns home to S3: 2 short; P33 and P35 arrive.
+        assert_eq!(
+            reason(&inst, &plan, &st, &plan.moves[0], Lang::En),
+            "fills the math shortage at 学校5 (2 → 0); \
+             from a surplus at 学校4 (4 math teachers for 2 posts)"
+        );
+        assert_eq!(
+            reason(&inst, &plan, &st, &plan.moves[0], Lang::Zh),
+            "补学校5数学缺口（2 → 0）；调出校学校4数学超编（4 人 / 2 岗）"
+        );
+    }
+
+    #[test]
+    fn exchange_names_its_pairing_and_direction() {
+        let (inst, plan) = fixture();
+        let st = Staffing::new(&inst, &plan.returns, &plan.moves);
+        assert_eq!(
+            reason(&inst, &plan, &st, &plan.moves[2], Lang::En),
+            "exchange under pairing 学校2 → group compulsory-1 (middle), sent by the helper (互派)"
+        );
+        assert_eq!(
+            reason(&inst, &plan, &st, &plan.moves[3], Lang::En),
+            "exchange under pairing 学校2 → group compulsory-1 (middle), sent to the helper (互派); \
+             fills the chinese shortage at 学校2 (2 → 1)"
+        );
+        let mut stray = plan.moves[2].clone();
+        stray.to = "S5".into();
+        stray.slot = Some(crate::domain::SlotStage::Kindergarten);
+        assert_eq!(
+            reason(&inst, &plan, &st, &stray, Lang::En),
+            "exchange 学校2 ↔ 学校6; no matching pairing in pairings.csv"
+        );
+    }
+
+    #[test]
+    fn transfer_without_a_gap_says_what_it_staffs() {
+        let (inst, plan) = fixture();
+        let st = Staffing::new(&inst, &plan.returns, &plan.moves);
+        // S2 pe: 2 posts, 3 teachers; nobody leaves.
+        let m = transfer("P38", "S3", "S2", "pe");
+        assert_eq!(
+            reason(&inst, &plan, &st, &m, Lang::En),
+            "pe at 学校3: 3 teachers for 2 posts → 3"
+        );
+        // S3 math: P33 and P35 leave, so a math teacher arriving there replaces one.
+        let m = transfer("P45", "S4", "S3", "math");
+        assert_eq!(
+            reason(&inst, &plan, &st, &m, Lang::En),
+            "replaces a math teacher leaving 学校4"
+        );
+        // An unknown destination gives no invented reason.
+        let m = transfer("P45", "S4", "S99", "math");
+        assert_eq!(reason(&inst, &plan, &st, &m, Lang::En), "");
     }
 }

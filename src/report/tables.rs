@@ -76,7 +76,13 @@ pub fn fmt_value(v: Option<&Value>) -> String {
 }
 
 /// A table; `sortable` tables sort by a click on a header (the page's script).
-pub fn table(id: Option<&str>, sortable: bool, headers: &[(Key, bool)], rows: &[(&str, Vec<Cell>)], lang: Lang) -> String {
+pub fn table(
+    id: Option<&str>,
+    sortable: bool,
+    headers: &[(Key, bool)],
+    rows: &[(&str, Vec<Cell>)],
+    lang: Lang,
+) -> String {
     let mut s = String::from("<div class=\"scroll\"><table");
     if let Some(id) = id {
         let _ = write!(s, " id=\"{id}\"");
@@ -121,8 +127,14 @@ pub fn overview(plan: &PlanData, figures: &Map<String, Value>, lang: Lang) -> St
     let moves = figures.get("moves");
     let count = |k: &str| moves.and_then(|m| m.get(k)).and_then(Value::as_f64);
     let cards = [
-        (Key::ShortageBefore, figures.get("shortage_before").and_then(Value::as_f64)),
-        (Key::ShortageAfter, figures.get("shortage_after").and_then(Value::as_f64)),
+        (
+            Key::ShortageBefore,
+            figures.get("shortage_before").and_then(Value::as_f64),
+        ),
+        (
+            Key::ShortageAfter,
+            figures.get("shortage_after").and_then(Value::as_f64),
+        ),
         (Key::MovesTotal, count("total")),
         (Key::Transfers, count("transfer")),
         (Key::Exchanges, count("exchange")),
@@ -140,12 +152,21 @@ pub fn overview(plan: &PlanData, figures: &Map<String, Value>, lang: Lang) -> St
     }
     s.push_str("</div>");
     if !plan.has_summary {
-        let _ = write!(s, "<p class=\"note\">{}</p>", esc(Key::NoSummary.text(lang)));
+        let _ = write!(
+            s,
+            "<p class=\"note\">{}</p>",
+            esc(Key::NoSummary.text(lang))
+        );
     }
     s
 }
 
-pub fn groups(inst: &Instance, plan: &PlanData, figures: &Map<String, Value>, lang: Lang) -> String {
+pub fn groups(
+    inst: &Instance,
+    plan: &PlanData,
+    figures: &Map<String, Value>,
+    lang: Lang,
+) -> String {
     if plan.grouping.groups.is_empty() {
         return format!("<p>{}</p>", esc(Key::NoGroups.text(lang)));
     }
@@ -157,11 +178,21 @@ pub fn groups(inst: &Instance, plan: &PlanData, figures: &Map<String, Value>, la
     for (g, group) in plan.grouping.groups.iter().enumerate() {
         let pg = per_group.and_then(|p| p.get(&group.id));
         let field = |k: &str| pg.and_then(|p| p.get(k)).and_then(Value::as_f64);
-        let students: u64 = group.schools.iter().map(|&s| inst.schools[s].students as u64).sum();
-        let members: Vec<String> = group.schools.iter().map(|&s| inst.schools[s].name.clone()).collect();
+        let students: u64 = group
+            .schools
+            .iter()
+            .map(|&s| inst.schools[s].students as u64)
+            .sum();
+        let members: Vec<String> = group
+            .schools
+            .iter()
+            .map(|&s| inst.schools[s].name.clone())
+            .collect();
         let (transfers, cap) = (field("transfers"), field("cap"));
         let used = match (transfers, cap) {
-            (Some(t), Some(c)) if c > 0.0 => format!("{} / {} ({:.0}%)", fmt_num(t), fmt_num(c), t / c * 100.0),
+            (Some(t), Some(c)) if c > 0.0 => {
+                format!("{} / {} ({:.0}%)", fmt_num(t), fmt_num(c), t / c * 100.0)
+            }
             (Some(t), Some(c)) => format!("{} / {}", fmt_num(t), fmt_num(c)),
             _ => "—".into(),
         };
@@ -345,7 +376,10 @@ pub fn uncovered(inst: &Instance, summary: &Map<String, Value>, lang: Lang) -> S
         .and_then(|p| p.get("uncovered"))
         .and_then(Value::as_array);
     if !summary.contains_key("pairing") {
-        return format!("<p class=\"note\">{}</p>", esc(Key::NotInSummary.text(lang)));
+        return format!(
+            "<p class=\"note\">{}</p>",
+            esc(Key::NotInSummary.text(lang))
+        );
     }
     let Some(list) = list.filter(|l| !l.is_empty()) else {
         return format!("<p>{}</p>", esc(Key::NoneUncovered.text(lang)));
@@ -364,7 +398,11 @@ pub fn uncovered(inst: &Instance, summary: &Map<String, Value>, lang: Lang) -> S
                 vec![
                     Cell::text(&str_field(u, "group")),
                     Cell::text(&stage_name(lang, &str_field(u, "stage"))),
-                    Cell::text(&if school.is_empty() { school } else { school_label(inst, &school) }),
+                    Cell::text(&if school.is_empty() {
+                        school
+                    } else {
+                        school_label(inst, &school)
+                    }),
                     Cell::text(&priority),
                     Cell::text(&str_field(u, "reason")),
                 ],
@@ -393,7 +431,10 @@ pub fn shortfalls(inst: &Instance, summary: &Map<String, Value>, lang: Lang) -> 
         .and_then(|p| p.get("exchange_shortfalls"))
         .and_then(Value::as_array);
     if !summary.contains_key("rotation") {
-        return format!("<p class=\"note\">{}</p>", esc(Key::NotInSummary.text(lang)));
+        return format!(
+            "<p class=\"note\">{}</p>",
+            esc(Key::NotInSummary.text(lang))
+        );
     }
     let Some(list) = list.filter(|l| !l.is_empty()) else {
         return format!("<p>{}</p>", esc(Key::NoShortfalls.text(lang)));
@@ -413,9 +454,17 @@ pub fn shortfalls(inst: &Instance, summary: &Map<String, Value>, lang: Lang) -> 
                     Cell::text(&school_label(inst, &str_field(u, "helper"))),
                     Cell::text(&str_field(u, "group")),
                     Cell::text(&stage_name(lang, &str_field(u, "stage"))),
-                    Cell::text(&if school.is_empty() { school } else { school_label(inst, &school) }),
+                    Cell::text(&if school.is_empty() {
+                        school
+                    } else {
+                        school_label(inst, &school)
+                    }),
                     Cell::text(&direction),
-                    Cell::text(&format!("{} / {}", fmt_value(u.get("made")), fmt_value(u.get("cap")))),
+                    Cell::text(&format!(
+                        "{} / {}",
+                        fmt_value(u.get("made")),
+                        fmt_value(u.get("cap"))
+                    )),
                     Cell::text(&str_field(u, "reason")),
                 ],
             )
@@ -473,13 +522,25 @@ pub fn solver(summary: &Map<String, Value>, lang: Lang) -> String {
     };
     let groups = summary.get("groups");
     push(Key::StepGroups.text(lang).to_string(), groups);
-    if let Some(tracks) = groups.and_then(|g| g.get("tracks")).and_then(Value::as_object) {
+    if let Some(tracks) = groups
+        .and_then(|g| g.get("tracks"))
+        .and_then(Value::as_object)
+    {
         for (name, block) in tracks {
-            push(format!("{} · {name}", Key::StepGroups.text(lang)), Some(block));
+            push(
+                format!("{} · {name}", Key::StepGroups.text(lang)),
+                Some(block),
+            );
         }
     }
-    push(Key::StepPairing.text(lang).to_string(), summary.get("pairing"));
-    push(Key::StepRotation.text(lang).to_string(), summary.get("rotation"));
+    push(
+        Key::StepPairing.text(lang).to_string(),
+        summary.get("pairing"),
+    );
+    push(
+        Key::StepRotation.text(lang).to_string(),
+        summary.get("rotation"),
+    );
     table(
         Some("solver"),
         false,

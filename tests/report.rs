@@ -272,14 +272,19 @@ fn dump_dom(browser: &Path, page: &Path) -> String {
 
 /// The page's self-test marker: `<body data-selftest="{…}">`.
 fn selftest(dom: &str) -> serde_json::Value {
+    attribute_json(dom, "data-selftest")
+}
+
+/// The JSON in attribute `name` of the dumped DOM.
+fn attribute_json(dom: &str, name: &str) -> serde_json::Value {
     let raw = dom
-        .split("data-selftest=\"")
+        .split(&format!("{name}=\""))
         .nth(1)
         .and_then(|s| s.split('"').next())
         .unwrap_or_else(|| {
             panic!(
-                "no self-test marker: the page's script did not run\n{}",
-                &dom[..dom.len().min(2000)]
+                "no {name} marker: the page's script did not run\n{}",
+                dom.chars().take(2000).collect::<String>()
             )
         });
     let json = raw
@@ -301,6 +306,42 @@ fn browser_runs_the_page_without_errors() {
     assert_eq!(st["moves"], 4, "one move row per move: {st}");
     // The hostile school name stayed text: no extra script element appeared.
     assert_eq!(st["scripts"], 3, "{st}");
+
+    // Hover, filter and sort work: a probe added to a copy of the page drives them.
+    let page = plan.path().join("report.html");
+    let probe = r#"<script>window.addEventListener('load',function(){
+  var c=document.querySelector('#map .school[data-id="S4"]'),r=c.getBoundingClientRect();
+  c.dispatchEvent(new MouseEvent('mousemove',{bubbles:true,clientX:r.left+1,clientY:r.top+1}));
+  var tip=document.getElementById('tip').textContent;
+  var f=document.getElementById('move-filter');f.value='P75';f.dispatchEvent(new Event('input'));
+  var shown=[].filter.call(document.querySelectorAll('tr.move'),function(t){return t.style.display!=='none';}).length;
+  f.value='';f.dispatchEvent(new Event('input'));
+  var th=document.querySelector('#moves thead th');th.click();th.click();
+  var first=document.querySelector('#moves tbody tr').cells[0].textContent;
+  document.body.setAttribute('data-probe',JSON.stringify({tip:tip,shown:shown,first:first}));
+});</script></body>"#;
+    let probed = fs::read_to_string(&page)
+        .expect("read")
+        .replacen("</body>", probe, 1);
+    let probed_page = plan.path().join("probed.html");
+    fs::write(&probed_page, probed).expect("write");
+    let dom = dump_dom(&browser, &probed_page);
+    assert_eq!(selftest(&dom)["errors"], serde_json::json!([]));
+    let probe = attribute_json(&dom, "data-probe");
+    let tip = probe["tip"].as_str().unwrap_or_default();
+    assert!(
+        tip.contains(HOSTILE_SCHOOL) && tip.contains("(S4)"),
+        "tooltip: {probe}"
+    );
+    assert!(
+        tip.contains("compulsory-1") && tip.contains("11 → 13"),
+        "tooltip: {probe}"
+    );
+    assert_eq!(probe["shown"], 1, "filter: {probe}");
+    assert_eq!(
+        probe["first"], "P9",
+        "sorted descending by teacher id: {probe}"
+    );
 
     // The check can fail: a page with a broken script reports it.
     let page = plan.path().join("report.html");

@@ -82,6 +82,10 @@ pub struct Staffing {
     supply_after: BTreeMap<(usize, String), u32>,
     /// Teachers leaving each (school, subject they taught there).
     leaving: BTreeMap<(usize, String), u32>,
+    /// Posts per (school, subject), repeated demand rows summed.
+    demand: BTreeMap<(usize, String), u32>,
+    headcount_before: Vec<usize>,
+    headcount_after: Vec<usize>,
 }
 
 impl Staffing {
@@ -117,13 +121,29 @@ impl Staffing {
                 .entry((after[t], subject_after[t].clone()))
                 .or_insert(0) += 1;
         }
+        let mut demand = BTreeMap::new();
+        for d in &inst.demand {
+            *demand.entry((d.school, d.subject.clone())).or_insert(0) += d.positions;
+        }
+        let count = |loc: &[usize]| {
+            let mut c = vec![0usize; inst.schools.len()];
+            for &s in loc {
+                if let Some(x) = c.get_mut(s) {
+                    *x += 1;
+                }
+            }
+            c
+        };
         Staffing {
+            headcount_before: count(&before),
+            headcount_after: count(&after),
             before,
             after,
             subject_after,
             supply_before,
             supply_after,
             leaving,
+            demand,
         }
     }
 
@@ -139,37 +159,35 @@ impl Staffing {
         get(&self.leaving, school, subject)
     }
 
-    pub fn shortage_before(&self, inst: &Instance, school: usize, subject: &str) -> u32 {
-        inst.demand_of(school, subject)
+    /// Posts for `subject` at `school` (0 when demand.csv has none).
+    pub fn demand(&self, school: usize, subject: &str) -> u32 {
+        get(&self.demand, school, subject)
+    }
+
+    pub fn shortage_before(&self, school: usize, subject: &str) -> u32 {
+        self.demand(school, subject)
             .saturating_sub(self.supply_before(school, subject))
     }
 
-    pub fn shortage_after(&self, inst: &Instance, school: usize, subject: &str) -> u32 {
-        inst.demand_of(school, subject)
+    pub fn shortage_after(&self, school: usize, subject: &str) -> u32 {
+        self.demand(school, subject)
             .saturating_sub(self.supply_after(school, subject))
     }
 
     /// Teachers working at `school` before and after the moves.
     pub fn headcount(&self, school: usize) -> (usize, usize) {
-        (
-            self.before.iter().filter(|&&s| s == school).count(),
-            self.after.iter().filter(|&&s| s == school).count(),
-        )
+        (self.headcount_before[school], self.headcount_after[school])
     }
 
     /// Unweighted shortage by subject over the county, before and after.
-    pub fn shortage_by_subject(&self, inst: &Instance) -> BTreeMap<String, (u32, u32)> {
-        // Demand rows may repeat a (school, subject); count each pair once.
-        let mut seen = std::collections::BTreeSet::new();
-        let mut dedup: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-        for d in &inst.demand {
-            if seen.insert((d.school, d.subject.as_str())) {
-                let e = dedup.entry(d.subject.clone()).or_default();
-                e.0 += self.shortage_before(inst, d.school, &d.subject);
-                e.1 += self.shortage_after(inst, d.school, &d.subject);
-            }
+    pub fn shortage_by_subject(&self) -> BTreeMap<String, (u32, u32)> {
+        let mut out: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        for (school, subject) in self.demand.keys() {
+            let e = out.entry(subject.clone()).or_default();
+            e.0 += self.shortage_before(*school, subject);
+            e.1 += self.shortage_after(*school, subject);
         }
-        dedup
+        out
     }
 }
 

@@ -125,7 +125,7 @@ input[type=search]{width:100%;max-width:420px;padding:6px 9px;border:1px solid #
 .status-feasible{color:#b7791f;font-weight:600}
 .status-infeasible,.status-time_limit{color:var(--bad);font-weight:600}
 td details summary{cursor:pointer;color:var(--ink)}
-td:nth-child(3){white-space:nowrap}
+td:first-child,td:nth-child(3),td.num{white-space:nowrap}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:10px}
 "#;
 

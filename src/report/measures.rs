@@ -44,14 +44,14 @@ pub fn completed(
     let mut m = plan.summary.clone();
     if !m.contains_key("shortage_by_subject") {
         let by: Map<String, Value> = staffing
-            .shortage_by_subject(inst)
+            .shortage_by_subject()
             .into_iter()
             .map(|(s, (b, a))| (s, json!({"before": b, "after": a})))
             .collect();
         m.insert("shortage_by_subject".into(), Value::Object(by));
     }
     if !m.contains_key("shortage_before") {
-        let by = staffing.shortage_by_subject(inst);
+        let by = staffing.shortage_by_subject();
         m.insert(
             "shortage_before".into(),
             json!(by.values().map(|v| v.0).sum::<u32>()),

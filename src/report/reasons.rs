@@ -35,8 +35,8 @@ pub fn reason(
     let subject = subject_name(lang, &m.subject);
     let to_name = inst.schools[to].name.as_str();
     let (b, a) = (
-        staffing.shortage_before(inst, to, &m.subject),
-        staffing.shortage_after(inst, to, &m.subject),
+        staffing.shortage_before(to, &m.subject),
+        staffing.shortage_after(to, &m.subject),
     );
     if b > a {
         parts.push(fill(
@@ -54,7 +54,7 @@ pub fn reason(
                 to_name,
                 &subject,
                 &staffing.supply_before(to, &m.subject).to_string(),
-                &inst.demand_of(to, &m.subject).to_string(),
+                &staffing.demand(to, &m.subject).to_string(),
                 &staffing.supply_after(to, &m.subject).to_string(),
             ],
         ));
@@ -62,7 +62,10 @@ pub fn reason(
     let teacher = inst.teacher_by_id(&m.teacher);
     if let (MoveKind::Transfer, Some(from), Some(t)) = (m.kind, from, teacher) {
         let own = &inst.teachers[t].subject;
-        let (have, need) = (staffing.supply_before(from, own), inst.demand_of(from, own));
+        let (have, need) = (
+            staffing.supply_before(from, own),
+            staffing.demand(from, own),
+        );
         if have > need {
             parts.push(fill(
                 lang,

@@ -358,3 +358,47 @@ fn browser_runs_the_page_without_errors() {
         "a thrown error must be caught: {st}"
     );
 }
+
+#[test]
+fn hezhang_seed_plan_reports_every_school() {
+    let hz = root().join("instances/hezhang");
+    let plan = tempfile::tempdir().expect("tempdir");
+    fs::copy(hz.join("groups_seed.csv"), plan.path().join("groups.csv")).expect("copy");
+    fs::copy(
+        hz.join("baseline_pairings.csv"),
+        plan.path().join("pairings.csv"),
+    )
+    .expect("copy");
+    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+        .arg("report")
+        .arg(&hz)
+        .arg("--plan")
+        .arg(plan.path())
+        .args(["--lang", "en", "--policy"])
+        .arg(hz.join("policy.toml"))
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = fs::read_to_string(plan.path().join("report.html")).expect("report");
+    let schools = fs::read_to_string(hz.join("schools.csv")).expect("schools");
+    let n = schools
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert_eq!(html.matches("<circle class=\"school").count(), n);
+    let pairings = fs::read_to_string(hz.join("baseline_pairings.csv")).expect("pairings");
+    let p = pairings
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert_eq!(html.matches("<line class=\"pairing\"").count(), p);
+    // 10 seed groups, each with its cap under cross_cap_share = 0.10.
+    assert_eq!(html.matches("<tr class=\"group\">").count(), 10);
+    assert!(html.contains("compulsory-8"));
+}

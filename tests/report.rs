@@ -91,8 +91,8 @@ fn chinese_report_has_every_part() {
     assert_eq!(html.matches("<tr class=\"move\">").count(), 4);
     assert_eq!(html.matches("class=\"core-ring\"").count(), 2);
     assert_eq!(html.matches("<line class=\"pairing\"").count(), 4);
-    assert_eq!(html.matches("<line class=\"transfer\"").count(), 2);
-    assert_eq!(html.matches("<line class=\"exchange\"").count(), 2);
+    assert_eq!(html.matches("<path class=\"transfer\"").count(), 2);
+    assert_eq!(html.matches("<path class=\"exchange\"").count(), 2);
     // Teacher names from the instance, and a reason for each move.
     assert!(html.contains("教师35"));
     assert!(html.contains("补&lt;script&gt;alert(1)&lt;/script&gt;数学缺口（2 → 0）"));

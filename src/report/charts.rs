@@ -165,7 +165,8 @@ pub fn render(figures: &Map<String, Value>, shortage_computed: bool, lang: Lang)
                 .collect()
         })
         .unwrap_or_default();
-    // Largest gap first: that is what a planner looks for.
+    // Subjects with no gap either side are noise; the largest gap comes first.
+    rows.retain(|r| r.before.unwrap_or(0.0) > 0.0 || r.after.unwrap_or(0.0) > 0.0);
     rows.sort_by(|a, b| {
         let k = |r: &Row| r.before.unwrap_or(0.0).max(r.after.unwrap_or(0.0));
         k(b).total_cmp(&k(a))

@@ -100,6 +100,7 @@ keys! {
     From => "调出学校", "From";
     To => "调入学校", "To";
     Years => "年限", "Years";
+    Permanent => "{0} 起（长期）", "from {0} (permanent)";
     Reason => "理由", "Reason";
     NoMoves => "本方案没有交流。", "This plan moves no teacher.";
     ReturnList => "交流期满返回原校", "Returns from exchange";

@@ -108,16 +108,22 @@ pub fn render(
         }
         let ((ax, ay), (bx, by)) = (pt(a), pt(b));
         let len = (bx - ax).hypot(by - ay).max(1e-9);
+        let (ux, uy) = ((bx - ax) / len, (by - ay) / len);
+        // Bend each arrow to its right, so a pair of opposite exchanges shows as two arcs.
+        let bend = len * 0.12;
+        let (cx, cy) = ((ax + bx) / 2.0 - uy * bend, (ay + by) / 2.0 + ux * bend);
         // Stop at the destination's rim so the arrowhead stays visible.
         let cut = radius(b).min(len * 0.4);
-        let (ex, ey) = (bx - (bx - ax) / len * cut, by - (by - ay) / len * cut);
+        let (dx, dy) = (bx - cx, by - cy);
+        let dl = dx.hypot(dy).max(1e-9);
+        let (ex, ey) = (bx - dx / dl * cut, by - dy / dl * cut);
         let (class, marker) = match m.kind {
             MoveKind::Transfer => ("transfer", "arrow-t"),
             MoveKind::Exchange => ("exchange", "arrow-e"),
         };
         let _ = write!(
             svg,
-            "<line class=\"{class}\" x1=\"{ax:.3}\" y1=\"{ay:.3}\" x2=\"{ex:.3}\" y2=\"{ey:.3}\" marker-end=\"url(#{marker})\" data-teacher=\"{}\"/>",
+            "<path class=\"{class}\" d=\"M{ax:.3},{ay:.3} Q{cx:.3},{cy:.3} {ex:.3},{ey:.3}\" marker-end=\"url(#{marker})\" data-teacher=\"{}\"/>",
             esc(&m.teacher)
         );
     }

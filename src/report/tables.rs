@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::data::{PlanData, Staffing};
 use super::html::esc;
-use super::i18n::{Key, Lang, kind_name, stage_name, status_name, subject_name};
+use super::i18n::{Key, Lang, fill, kind_name, stage_name, status_name, subject_name};
 use super::map::group_colour;
 use super::reasons::{reason, school_label};
 use crate::domain::Instance;
@@ -291,7 +291,7 @@ pub fn moves(inst: &Instance, plan: &PlanData, staffing: &Staffing, lang: Lang) 
                 .unwrap_or_default();
             let years = match m.end_year {
                 Some(e) => format!("{}–{e}", m.start_year),
-                None => format!("{}–", m.start_year),
+                None => fill(lang, Key::Permanent, &[&m.start_year.to_string()]),
             };
             (
                 "move",

@@ -41,37 +41,33 @@ pub fn completed(
     staffing: &Staffing,
     cap_share: Option<f64>,
 ) -> Map<String, Value> {
-    let mut m = plan.summary.clone();
-    if !m.contains_key("shortage_by_subject") {
-        let by: Map<String, Value> = staffing
-            .shortage_by_subject()
-            .into_iter()
-            .map(|(s, (b, a))| (s, json!({"before": b, "after": a})))
-            .collect();
-        m.insert("shortage_by_subject".into(), Value::Object(by));
-    }
-    if !m.contains_key("shortage_before") {
-        let by = staffing.shortage_by_subject();
-        m.insert(
-            "shortage_before".into(),
-            json!(by.values().map(|v| v.0).sum::<u32>()),
-        );
-        m.insert(
-            "shortage_after".into(),
-            json!(by.values().map(|v| v.1).sum::<u32>()),
-        );
-    }
-    let moves = computed_moves(inst, plan, staffing, cap_share.unwrap_or(DEFAULT_CAP_SHARE));
-    match m.get_mut("moves") {
-        Some(Value::Object(existing)) => {
-            for (k, v) in moves {
-                existing.entry(k).or_insert(v);
-            }
-        }
-        _ => {
-            m.insert("moves".into(), Value::Object(moves));
-        }
-    }
+    let mut computed = Map::new();
+    let by = staffing.shortage_by_subject();
+    computed.insert(
+        "shortage_before".into(),
+        json!(by.values().map(|v| v.0).sum::<u32>()),
+    );
+    computed.insert(
+        "shortage_after".into(),
+        json!(by.values().map(|v| v.1).sum::<u32>()),
+    );
+    computed.insert(
+        "shortage_by_subject".into(),
+        Value::Object(
+            by.into_iter()
+                .map(|(s, (b, a))| (s, json!({"before": b, "after": a})))
+                .collect(),
+        ),
+    );
+    computed.insert(
+        "moves".into(),
+        Value::Object(computed_moves(
+            inst,
+            plan,
+            staffing,
+            cap_share.unwrap_or(DEFAULT_CAP_SHARE),
+        )),
+    );
     let mut floors = Map::new();
     for (key, floor_key, fp, fm) in CV_MEASURES {
         let mut by_stage = Map::new();
@@ -92,11 +88,36 @@ pub fn completed(
                 );
             }
         }
-        m.entry(key.to_string()).or_insert(Value::Object(by_stage));
+        computed.insert(key.to_string(), Value::Object(by_stage));
     }
-    m.entry("floors".to_string())
-        .or_insert(Value::Object(floors));
+    computed.insert("floors".to_string(), Value::Object(floors));
+
+    let mut m = plan.summary.clone();
+    for (k, v) in computed {
+        match m.get_mut(&k) {
+            // The summary's totals are weighted; unweighted computed ones must not mix in.
+            Some(_) if k.starts_with("shortage") => {}
+            Some(existing) => fill_missing(existing, v),
+            None => {
+                m.insert(k, v);
+            }
+        }
+    }
     m
+}
+
+/// Adds to `dst` every key of `src` that `dst` lacks, at any depth; what `dst` has wins.
+fn fill_missing(dst: &mut Value, src: Value) {
+    if let (Value::Object(d), Value::Object(s)) = (dst, src) {
+        for (k, v) in s {
+            match d.get_mut(&k) {
+                Some(existing) => fill_missing(existing, v),
+                None => {
+                    d.insert(k, v);
+                }
+            }
+        }
+    }
 }
 
 /// `moves` by kind and per group; cap = floor(share × group staff + 1e-9) (T2), group staff
@@ -234,7 +255,42 @@ pub fn cv(values: &[(f64, f64)]) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+
+    #[test]
+    fn caps_are_recomputed_per_group_and_the_summary_wins() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let inst = crate::io::read_instance(&root.join("tests/data/examples/schools-tiny"))
+            .expect("instance");
+        let mut plan = PlanData::load(&inst, &root.join("tests/data/report-tiny")).expect("plan");
+        let st = Staffing::new(&inst, &plan.returns, &plan.moves);
+        let summary = plan.summary.clone();
+        plan.summary = Map::new();
+        let m = completed(&inst, &plan, &st, None);
+        // compulsory-1: S2 12, S3 10 + P34 back from S4, S4 11, S8 9, S9 6 = 49 → floor(4.9).
+        let g1 = &m["moves"]["per_group"]["compulsory-1"];
+        assert_eq!(g1["staff"], 49);
+        assert_eq!(g1["cap"], 4.0);
+        assert_eq!(g1["transfers"], 2);
+        assert_eq!(g1["exchanges"], 2);
+        assert_eq!(m["moves"]["per_group"]["compulsory-2"]["cap"], 1.0);
+        assert_eq!(m["moves"]["total"], 4);
+        let m = completed(&inst, &plan, &st, Some(0.2));
+        assert_eq!(m["moves"]["per_group"]["compulsory-1"]["cap"], 9.0);
+        // The summary's figures are kept; missing ones are filled in beside them.
+        plan.summary = summary;
+        plan.summary["moves"]["per_group"]["compulsory-1"]
+            .as_object_mut()
+            .expect("object")
+            .remove("staff");
+        let m = completed(&inst, &plan, &st, Some(0.2));
+        assert_eq!(m["moves"]["per_group"]["compulsory-1"]["cap"], 4);
+        assert_eq!(m["moves"]["per_group"]["compulsory-1"]["staff"], 49);
+        assert_eq!(m["shortage_before"], 12);
+        assert!(m["floors"]["middle"]["key_per_100_students"]["schools"].is_number());
+    }
 
     #[test]
     fn cv_is_student_weighted() {

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod pipeline;
 pub mod plan;
 pub mod progress;
+pub mod report;
 pub mod scenarios;
 pub mod simulate;
 pub mod solve;

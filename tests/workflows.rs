@@ -5,12 +5,21 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/examples")
+        .join(name)
 }
 
 fn rotaplan(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan")).args(args).output().expect("run rotaplan");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+        .args(args)
+        .output()
+        .expect("run rotaplan");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -20,12 +29,18 @@ fn s(p: &Path) -> &str {
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
     let mut r = csv::Reader::from_path(path).expect("csv");
-    r.records().map(|rec| rec.expect("row").iter().map(str::to_string).collect()).collect()
+    r.records()
+        .map(|rec| rec.expect("row").iter().map(str::to_string).collect())
+        .collect()
 }
 
 fn column(path: &Path, name: &str) -> usize {
     let mut r = csv::Reader::from_path(path).expect("csv");
-    r.headers().expect("header").iter().position(|h| h == name).expect("column")
+    r.headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == name)
+        .expect("column")
 }
 
 #[test]
@@ -42,16 +57,35 @@ fn one_failing_variant_does_not_sink_the_sweep() {
     )
     .expect("write");
     let out = dir.path().join("out");
-    let (code, text) = rotaplan(&["scenarios", s(&example("schools-tiny")), "--sweep", s(&sweep), "--out", s(&out)]);
+    let (code, text) = rotaplan(&[
+        "scenarios",
+        s(&example("schools-tiny")),
+        "--sweep",
+        s(&sweep),
+        "--out",
+        s(&out),
+    ]);
     assert_eq!(code, 0, "{text}");
     let table = out.join("comparison.csv");
     let rows = csv_rows(&table);
     let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(names, ["base", "too-many-groups", "cap__cross_cap_share-0.0", "cap__cross_cap_share-0.2"]);
+    assert_eq!(
+        names,
+        [
+            "base",
+            "too-many-groups",
+            "cap__cross_cap_share-0.0",
+            "cap__cross_cap_share-0.2"
+        ]
+    );
     let status = column(&table, "status");
     let note = column(&table, "note");
     assert_eq!(rows[1][status], "infeasible", "{:?}", rows[1]);
-    assert!(rows[1][note].contains("compulsory"), "the explanation names the track: {:?}", rows[1]);
+    assert!(
+        rows[1][note].contains("compulsory"),
+        "the explanation names the track: {:?}",
+        rows[1]
+    );
     for r in [&rows[0], &rows[2], &rows[3]] {
         assert!(r[status] == "optimal" || r[status] == "feasible", "{r:?}");
     }
@@ -61,15 +95,35 @@ fn one_failing_variant_does_not_sink_the_sweep() {
     assert!(v(&rows[2]) >= v(&rows[0]) - 1e-9);
     assert!(v(&rows[3]) <= v(&rows[0]) + 1e-9);
     assert!(out.join("comparison.md").exists());
-    assert!(out.join("cap__cross_cap_share-0.2").join("moves.csv").exists());
+    assert!(
+        out.join("cap__cross_cap_share-0.2")
+            .join("moves.csv")
+            .exists()
+    );
 }
 
 fn simulate(dir: &Path, years: &str, exchange_years: u32) -> PathBuf {
     let policy = dir.join("policy.toml");
     let text = fs::read_to_string(example("schools-tiny").join("policy.toml")).expect("read");
-    fs::write(&policy, text.replace("exchanges_per_pairing = 1", &format!("exchanges_per_pairing = 1\nexchange_years = {exchange_years}"))).expect("write");
+    fs::write(
+        &policy,
+        text.replace(
+            "exchanges_per_pairing = 1",
+            &format!("exchanges_per_pairing = 1\nexchange_years = {exchange_years}"),
+        ),
+    )
+    .expect("write");
     let out = dir.join(format!("sim-{exchange_years}"));
-    let (code, text) = rotaplan(&["simulate", s(&example("schools-tiny")), "--policy", s(&policy), "--years", years, "--out", s(&out)]);
+    let (code, text) = rotaplan(&[
+        "simulate",
+        s(&example("schools-tiny")),
+        "--policy",
+        s(&policy),
+        "--years",
+        years,
+        "--out",
+        s(&out),
+    ]);
     assert_eq!(code, 0, "{text}");
     out
 }
@@ -87,13 +141,24 @@ fn an_exchange_returns_after_exactly_exchange_years() {
         let moves = out.join("2026/plan/moves.csv");
         let kind = column(&moves, "kind");
         let who = column(&moves, "teacher");
-        let exchanged: Vec<String> = csv_rows(&moves).into_iter().filter(|r| r[kind] == "exchange").map(|r| r[who].clone()).collect();
-        assert!(!exchanged.is_empty(), "the tiny example makes exchanges in 2026");
+        let exchanged: Vec<String> = csv_rows(&moves)
+            .into_iter()
+            .filter(|r| r[kind] == "exchange")
+            .map(|r| r[who].clone())
+            .collect();
+        assert!(
+            !exchanged.is_empty(),
+            "the tiny example makes exchanges in 2026"
+        );
         for y in 2027..=2029 {
             let returns = teachers_in(&out.join(format!("{y}/plan/returns.csv")), "teacher");
             let back_now = y == 2026 + years as i32;
             for t in &exchanged {
-                assert_eq!(returns.contains(t), back_now, "teacher {t} in {y} with exchange_years = {years}");
+                assert_eq!(
+                    returns.contains(t),
+                    back_now,
+                    "teacher {t} in {y} with exchange_years = {years}"
+                );
             }
         }
         let traj = csv_rows(&out.join("trajectory.csv"));
@@ -110,10 +175,20 @@ fn simulation_is_deterministic() {
     let oa = simulate(a.path(), "3", 1);
     let ob = simulate(b.path(), "3", 1);
     for y in 2026..=2028 {
-        for f in ["plan/groups.csv", "plan/pairings.csv", "plan/moves.csv", "plan/returns.csv", "state/teachers.csv"] {
+        for f in [
+            "plan/groups.csv",
+            "plan/pairings.csv",
+            "plan/moves.csv",
+            "plan/returns.csv",
+            "state/teachers.csv",
+        ] {
             let pa = oa.join(format!("{y}/{f}"));
             let pb = ob.join(format!("{y}/{f}"));
-            assert_eq!(fs::read(&pa).expect("a"), fs::read(&pb).expect("b"), "{y}/{f} differs");
+            assert_eq!(
+                fs::read(&pa).expect("a"),
+                fs::read(&pb).expect("b"),
+                "{y}/{f} differs"
+            );
         }
     }
 }
@@ -133,14 +208,25 @@ fn batch_isolates_a_broken_county() {
     fs::remove_file(counties.join("b-broken/teachers.csv")).expect("rm");
     let out = dir.path().join("out");
     let policy = example("schools-tiny").join("policy.toml");
-    let (code, text) = rotaplan(&["batch", s(&counties), "--policy", s(&policy), "--out", s(&out)]);
+    let (code, text) = rotaplan(&[
+        "batch",
+        s(&counties),
+        "--policy",
+        s(&policy),
+        "--out",
+        s(&out),
+    ]);
     assert_eq!(code, 1, "one county failed: {text}");
     let table = out.join("batch.csv");
     let rows = csv_rows(&table);
     assert_eq!(rows.len(), 2);
     let status = column(&table, "status");
     let note = column(&table, "note");
-    assert!(rows[0][status] == "optimal" || rows[0][status] == "feasible", "{:?}", rows[0]);
+    assert!(
+        rows[0][status] == "optimal" || rows[0][status] == "feasible",
+        "{:?}",
+        rows[0]
+    );
     assert_eq!(rows[1][status], "invalid_input");
     assert!(rows[1][note].contains("teachers.csv"), "{:?}", rows[1]);
     assert!(out.join("a-tiny/moves.csv").exists());

@@ -15,6 +15,7 @@ mod generate;
 mod groups;
 mod pair;
 mod plan;
+mod report;
 mod rotate;
 mod scenarios;
 mod simulate;
@@ -52,6 +53,8 @@ pub enum Command {
     Simulate(simulate::Args),
     /// Plan every instance folder in DIR; one failure does not stop the rest.
     Batch(batch::Args),
+    /// Write DIR/report.html: map, groups, charts, the move list with reasons.
+    Report(report::Args),
     /// Check an instance (and optionally a policy); list every problem with file:line:column.
     Validate {
         instance: PathBuf,
@@ -85,6 +88,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Scenarios(args) => scenarios::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Batch(args) => batch::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Validate { instance, policy } => validate::run(&instance, policy.as_deref()),
         Command::Generate {
             profile,

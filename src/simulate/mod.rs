@@ -169,9 +169,10 @@ fn eligible_rotation(
     (eligible, eligible_moved)
 }
 
+/// Audits the year's plan against the year's state; violations and metric mismatches count.
 fn verify_year(state_dir: &Path, policy: &Policy, plan_dir: &Path) -> Result<usize> {
-    let _ = (state_dir, policy, plan_dir);
-    Ok(0)
+    let report = crate::verify::verify_plan(state_dir, policy, plan_dir)?;
+    Ok(report.violations.len() + report.metric_mismatches.len())
 }
 
 fn write_trajectory(rows: &[YearRow], out: &Path) -> Result<()> {

@@ -291,3 +291,51 @@ fn school_level_pairs_each_rural_school_and_writes_the_school_column() {
             .is_some_and(|r| r.starts_with("P2: the only primary helper"))
     );
 }
+
+#[test]
+fn compare_pairing_at_school_level_shows_the_baselines_violations() {
+    let county = tiny(
+        "H1,城一小,T0,primary,90,900,20,true\nH2,城一中,T0,middle,88,900,20,true\nH3,城一幼,T0,kindergarten,85,300,10,true\n",
+    );
+    let policy = write_policy(county.path(), "level = \"school\"\nhelper_capacity = 2");
+    let base = county.path().join("bureau.csv");
+    // H1 in three rows (P2), H3 on a primary slot (P1).
+    std::fs::write(
+        &base,
+        "helper,group,stage,school\nH1,c-1,primary,A2\nH1,c-2,primary,B1\nH1,c-2,primary,B2\nH3,,primary,B2\n",
+    )
+    .expect("write");
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let out = run(bin()
+        .arg("compare-pairing")
+        .arg(county.path())
+        .arg("--policy")
+        .arg(&policy)
+        .arg("--plan")
+        .arg(county.path())
+        .arg("--out")
+        .arg(out_dir.path())
+        .arg("--baseline")
+        .arg(&base));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(out_dir.path().join("comparison.csv")).expect("csv");
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let baseline: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("baseline,"))
+        .expect("baseline row")
+        .split(',')
+        .collect();
+    let get = |name: &str| baseline[header.iter().position(|h| *h == name).expect(name)];
+    assert_eq!(get("over_capacity"), "1");
+    assert_eq!(
+        get("p1_violations"),
+        "2",
+        "H3 cannot serve primary; B2 primary twice"
+    );
+    assert_eq!(get("covered_slots"), "3");
+    assert_eq!(get("rule_abiding"), "false");
+    let md = std::fs::read_to_string(out_dir.path().join("comparison.md")).expect("md");
+    assert!(md.contains("**Breaks P1–P3"), "{md}");
+    assert!(md.contains("level school: 5 slots"), "{md}");
+}

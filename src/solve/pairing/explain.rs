@@ -110,6 +110,12 @@ fn reason(p: &PairingProblem, slot: &Slot, used: &[usize]) -> String {
                     .then(inst.schools[a.1].id.cmp(&inst.schools[b.1].id))
             })
     };
+    if slot.weight <= 0.0 {
+        return format!(
+            "P4: the slot weighs {} (priority_weight), so covering it gains nothing and would only add km",
+            fmt(slot.weight)
+        );
+    }
     if let Some((km, h)) = nearest(&open) {
         return format!(
             "not proven: {} could still take this slot ({} of {} rows used, {} km); the solver stopped before covering it",

@@ -114,6 +114,9 @@ pub fn verify(inst: &Instance, policy: &Policy, plan: &PlanFiles) -> VerifyRepor
     if plan.summary.is_some() {
         audit.report.audited.push(crate::io::summary::SUMMARY);
     }
+    // Rule order (G, P, T, F), file order within a rule: the stable sort keeps the latter.
+    let rank = |id: &str| rule::ALL.iter().position(|r| r.id == id).unwrap_or(usize::MAX);
+    audit.report.violations.sort_by_key(|v| rank(v.rule));
     audit.report
 }
 

@@ -20,7 +20,9 @@ mod groups;
 mod metrics;
 mod moves;
 mod pairing;
+mod quotas;
 mod report;
+mod returns;
 pub mod rule;
 mod shortage;
 
@@ -115,7 +117,12 @@ pub fn verify(inst: &Instance, policy: &Policy, plan: &PlanFiles) -> VerifyRepor
         audit.report.audited.push(crate::io::summary::SUMMARY);
     }
     // Rule order (G, P, T, F), file order within a rule: the stable sort keeps the latter.
-    let rank = |id: &str| rule::ALL.iter().position(|r| r.id == id).unwrap_or(usize::MAX);
+    let rank = |id: &str| {
+        rule::ALL
+            .iter()
+            .position(|r| r.id == id)
+            .unwrap_or(usize::MAX)
+    };
     audit.report.violations.sort_by_key(|v| rank(v.rule));
     audit.report
 }

@@ -561,3 +561,27 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn national_floor_is_checked_when_on() {
+    // Movers: P22 P69 P0 P33 P9 P75 P11; key among them: P0 P9 P11 (3 of 7).
+    let base = data().join("verify/base");
+    let mut p = policy();
+    p.rotation.national_floor = true;
+    p.rotation.floor_share = 0.01;
+    let r = verify_plan(&instance(), &p, &base).expect("read");
+    assert!(r.violations.is_empty(), "{r:#?}");
+    p.rotation.floor_share = 0.5;
+    let r = verify_plan(&instance(), &p, &base).expect("read");
+    assert_eq!(rules(&r), BTreeSet::from(["T7"]), "{r:#?}");
+    assert!(r.violations[0].message.contains("eligible teachers move"));
+    p.rotation.floor_share = 0.01;
+    p.rotation.floor_key_share = 0.5;
+    let r = verify_plan(&instance(), &p, &base).expect("read");
+    assert!(
+        r.violations[0]
+            .message
+            .contains("3 key teachers among 7 movers"),
+        "{r:#?}"
+    );
+}

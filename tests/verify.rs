@@ -531,3 +531,57 @@ fn optimal_contiguous_township_groups_pass_with_expected_objective() {
     assert!(r.is_ok(), "{r:#?}");
     assert_eq!(r.metrics_checked, 2);
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever rows a planner writes, the audit reports findings instead of panicking.
+        #[test]
+        fn on_random_moves(rows in proptest::collection::vec(
+            (0usize..80, 0usize..11, 0usize..11, any::<bool>(), 0usize..3, 2025i32..2028),
+            0..12,
+        )) {
+            let dir = plan();
+            let slots = ["primary", "middle", "kindergarten"];
+            let mut text = String::from("teacher,from,to,kind,subject,start_year,end_year,slot\n");
+            for (t, f, to, exchange, slot, year) in rows {
+                let (kind, end, slot) = if exchange {
+                    ("exchange", (year + 1).to_string(), slots[slot])
+                } else {
+                    ("transfer", String::new(), "")
+                };
+                text.push_str(&format!("P{t},S{f},S{to},{kind},math,{year},{end},{slot}\n"));
+            }
+            fs::write(dir.path().join("moves.csv"), text).expect("write");
+            let r = audit(dir.path());
+            let _ = rotaplan::verify::render(&r);
+        }
+    }
+}
+
+#[test]
+fn national_floor_is_checked_when_on() {
+    // Movers: P22 P69 P0 P33 P9 P75 P11; key among them: P0 P9 P11 (3 of 7).
+    let base = data().join("verify/base");
+    let mut p = policy();
+    p.rotation.national_floor = true;
+    p.rotation.floor_share = 0.01;
+    let r = verify_plan(&instance(), &p, &base).expect("read");
+    assert!(r.violations.is_empty(), "{r:#?}");
+    p.rotation.floor_share = 0.5;
+    let r = verify_plan(&instance(), &p, &base).expect("read");
+    assert_eq!(rules(&r), BTreeSet::from(["T7"]), "{r:#?}");
+    assert!(r.violations[0].message.contains("eligible teachers move"));
+    p.rotation.floor_share = 0.01;
+    p.rotation.floor_key_share = 0.5;
+    let r = verify_plan(&instance(), &p, &base).expect("read");
+    assert!(
+        r.violations[0]
+            .message
+            .contains("3 key teachers among 7 movers"),
+        "{r:#?}"
+    );
+}

@@ -4,13 +4,25 @@
 //! on purpose: it shares no code with `solve/` or `metrics.rs`, and re-derives groups from
 //! `groups.csv` itself, so a solver bug cannot hide in shared code. Each rule family has its
 //! own file; [`rule`] names every rule with its source document.
+//!
+//! Where SPEC.md leaves room, the audit reads it as follows (and so should `summary.json`):
+//! - `moves.per_group.<g>`: `transfers` counted at the `from` school's group, `exchanges`
+//!   under the group of the pairing they run on, `used_share` = transfers / cap (compared
+//!   only when cap > 0).
+//! - `shortage_by_subject`: which subject a two-subject teacher who stays covers is not in the
+//!   plan files, so each figure is checked to lie in the range the placements allow, and the
+//!   figures must add up (weighted) to the total; `shortage_before`/`after` are exact.
+//! - CVs and floors take every school of the band with students, helpers included.
+//! - A summary figure that disagrees fails the audit like a broken rule (exit 1).
 
 mod files;
 mod groups;
 mod metrics;
 mod moves;
 mod pairing;
+mod quotas;
 mod report;
+mod returns;
 pub mod rule;
 mod shortage;
 
@@ -104,6 +116,14 @@ pub fn verify(inst: &Instance, policy: &Policy, plan: &PlanFiles) -> VerifyRepor
     if plan.summary.is_some() {
         audit.report.audited.push(crate::io::summary::SUMMARY);
     }
+    // Rule order (G, P, T, F), file order within a rule: the stable sort keeps the latter.
+    let rank = |id: &str| {
+        rule::ALL
+            .iter()
+            .position(|r| r.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    audit.report.violations.sort_by_key(|v| rank(v.rule));
     audit.report
 }
 

@@ -3,12 +3,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::groups::Groups;
-use super::rule::{F1, F2, F3, F4, F5, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10};
+use super::rule::{F1, F2, F3, F4, F5, T1, T3, T4, T5, T6, T8, T9, T10};
 use super::{Audit, at};
 use crate::domain::instance::{Sex, Teacher};
 use crate::domain::policy::PairingLevel;
 use crate::domain::stage::SlotStage;
-use crate::io::plan_files::{MOVES, RETURNS};
+use crate::io::plan_files::MOVES;
 use crate::plan::MoveKind;
 
 /// A move whose ids all resolve.
@@ -74,7 +74,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
             _ => t.school,
         })
         .collect();
-    check_returns(a, &returning);
+    super::returns::check_returns(a, &returning);
     let pairings = resolve_pairings(a, groups);
     let mut out = Outcome {
         after_returns: after_returns.clone(),
@@ -357,9 +357,9 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         }
     }
     compare_shortfalls(a, &pairings, &per_pairing);
-    check_caps(a, groups, &mut out);
+    super::quotas::check_caps(a, groups, &mut out);
     if a.policy.rotation.national_floor {
-        check_floor(a, groups, &out, &returning, &continuing);
+        super::quotas::check_floor(a, groups, &out, &returning, &continuing);
     }
     out
 }
@@ -372,68 +372,6 @@ fn top_level(a: &Audit, t: &Teacher, current: usize) -> u8 {
         .chain(std::iter::once(a.inst.schools[current].stage.levels().1))
         .max()
         .unwrap_or(0)
-}
-
-/// T4: `returns.csv` holds exactly this summer's returns, host → home.
-fn check_returns(a: &mut Audit, returning: &dyn Fn(&Teacher) -> bool) {
-    let rows = a.plan.returns.clone().unwrap_or_default();
-    let mut listed: BTreeSet<usize> = BTreeSet::new();
-    for l in &rows {
-        let r = &l.row;
-        let here = at(
-            RETURNS,
-            l.line,
-            &format!("{} {}→{}", r.teacher, r.from, r.to),
-        );
-        let Some(ti) = a.inst.teacher_by_id(&r.teacher) else {
-            a.flag(F1, format!("unknown teacher `{}`", r.teacher), vec![here]);
-            continue;
-        };
-        let t = a.inst.teachers[ti].clone();
-        if !listed.insert(ti) {
-            a.flag(T4, format!("teacher `{}` returns twice", t.id), vec![here]);
-            continue;
-        }
-        if !returning(&t) {
-            a.flag(
-                T4,
-                format!(
-                    "teacher `{}` has no exchange ending by {} (exchange_until {}), so does not return",
-                    t.id,
-                    a.policy.plan_year,
-                    t.exchange_until.map_or("empty".into(), |y| y.to_string())
-                ),
-                vec![here],
-            );
-            continue;
-        }
-        let host = &a.inst.schools[t.school].id;
-        let home = t.home_school.map_or("", |h| a.inst.schools[h].id.as_str());
-        if r.from != *host || r.to != home {
-            a.flag(
-                T4,
-                format!(
-                    "teacher `{}` returns from `{host}` to `{home}`, not `{}` → `{}`",
-                    t.id, r.from, r.to
-                ),
-                vec![here],
-            );
-        }
-    }
-    for (ti, t) in a.inst.teachers.iter().enumerate() {
-        if returning(t) && !listed.contains(&ti) {
-            a.report.violations.push(super::Violation {
-                rule: T4.id,
-                message: format!(
-                    "teacher `{}`'s exchange ends in {} but returns.csv does not send them home",
-                    t.id,
-                    t.exchange_until.unwrap_or_default()
-                ),
-                rows: vec![format!("teachers.csv {}", t.id)],
-                source: T4.source,
-            });
-        }
-    }
 }
 
 fn resolve_pairings(a: &Audit, groups: &Groups) -> Vec<Pairing> {
@@ -552,99 +490,6 @@ fn compare_shortfalls(
             &["rotation", "exchange_shortfalls"],
             fmt(&theirs),
             fmt(&ours),
-        );
-    }
-}
-
-/// T2: transfers per group within floor(share × staff after returns + 1e-9).
-fn check_caps(a: &mut Audit, groups: &Groups, out: &mut Outcome) {
-    let share = a.policy.rotation.cross_cap_share;
-    for g in &groups.list {
-        let staff = out
-            .after_returns
-            .iter()
-            .filter(|&&s| groups.of(s).is_some_and(|x| x.id == g.id))
-            .count();
-        let cap = (share * staff as f64 + 1e-9).floor() as usize;
-        out.staff_cap.insert(g.id.clone(), (staff, cap));
-        let rows: Vec<String> = out
-            .moves
-            .iter()
-            .filter(|m| {
-                m.kind == MoveKind::Transfer && groups.of(m.from).is_some_and(|x| x.id == g.id)
-            })
-            .map(|m| at(MOVES, m.line, &a.inst.teachers[m.teacher].id))
-            .collect();
-        if rows.len() > cap {
-            a.flag(
-                T2,
-                format!(
-                    "group `{}` has {} transfers; cap = floor({share} × {staff} staff + 1e-9) = {cap}",
-                    g.id,
-                    rows.len()
-                ),
-                rows,
-            );
-        }
-    }
-}
-
-/// T7: the national floor over eligible teachers, and the key teachers' share of movers.
-fn check_floor(
-    a: &mut Audit,
-    groups: &Groups,
-    out: &Outcome,
-    returning: &dyn Fn(&Teacher) -> bool,
-    continuing: &dyn Fn(&Teacher) -> bool,
-) {
-    let rot = a.policy.rotation.clone();
-    let year = a.policy.plan_year;
-    let moved: BTreeSet<usize> = out.moves.iter().map(|m| m.teacher).collect();
-    let mut eligible = 0usize;
-    let mut eligible_moved = 0usize;
-    for (ti, t) in a.inst.teachers.iter().enumerate() {
-        let s = out.after_returns[ti];
-        let placed = groups.of(s).is_some() || a.inst.schools[s].helper;
-        let limit = match t.sex {
-            Sex::Male => rot.exempt_age_male,
-            Sex::Female => rot.exempt_age_female,
-        };
-        let age_exempt = year - t.birth_year >= limit && !t.volunteer;
-        if placed
-            && !returning(t)
-            && !continuing(t)
-            && !t.exempt
-            && t.years_at_school >= rot.eligible_years
-            && !age_exempt
-        {
-            eligible += 1;
-            if moved.contains(&ti) {
-                eligible_moved += 1;
-            }
-        }
-    }
-    let need = (rot.floor_share * eligible as f64 - 1e-9).ceil().max(0.0) as usize;
-    if eligible_moved < need {
-        a.flag(
-            T7,
-            format!(
-                "{eligible_moved} of {eligible} eligible teachers move; the floor needs ceil({} × {eligible} − 1e-9) = {need}",
-                rot.floor_share
-            ),
-            vec!["moves.csv".into()],
-        );
-    }
-    let key_moved = moved.iter().filter(|&&t| a.inst.teachers[t].key).count();
-    if (key_moved as f64) < rot.floor_key_share * moved.len() as f64 - 1e-9 {
-        a.flag(
-            T7,
-            format!(
-                "{key_moved} key teachers among {} movers; floor_key_share {} needs at least {:.2}",
-                moved.len(),
-                rot.floor_key_share,
-                rot.floor_key_share * moved.len() as f64
-            ),
-            vec!["moves.csv".into()],
         );
     }
 }

@@ -10,8 +10,10 @@ use crate::domain::{Instance, Policy};
 use crate::error::{Error, Result};
 
 mod compare_pairing;
+mod export;
 mod generate;
 mod groups;
+mod import;
 mod pair;
 mod plan;
 mod rotate;
@@ -49,6 +51,10 @@ pub enum Command {
         #[arg(long)]
         policy: Option<PathBuf>,
     },
+    /// Convert a bureau workbook (Chinese sheet and header names accepted) to the CSV instance.
+    Import(import::Args),
+    /// Write a plan as a workbook: 分组, 结对, 交流名单, 汇总.
+    Export(export::Args),
     /// Write a synthetic county: `--profile hezhang`, or `--profile scale --schools N`.
     Generate {
         #[arg(long)]
@@ -74,6 +80,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Verify(args) => verify::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Validate { instance, policy } => validate::run(&instance, policy.as_deref()),
+        Command::Import(args) => import::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Generate {
             profile,
             seed,

@@ -269,7 +269,9 @@ impl Cells<'_> {
 /// `\n` of a `\r\n` are stepped over first.
 pub fn record_line(text: &str, byte: u64) -> usize {
     let bytes = text.as_bytes();
-    let mut at = usize::try_from(byte).unwrap_or(bytes.len()).min(bytes.len());
+    let mut at = usize::try_from(byte)
+        .unwrap_or(bytes.len())
+        .min(bytes.len());
     while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
         at += 1;
     }
@@ -298,7 +300,11 @@ mod tests {
             let mut problems = Problems::default();
             let t = Table::parse(text, "t.csv", &["id"], &mut problems).expect("table");
             let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
-            let expected = if text.contains("\n\n") { [3, 4] } else { [2, 3] };
+            let expected = if text.contains("\n\n") {
+                [3, 4]
+            } else {
+                [2, 3]
+            };
             assert_eq!(lines, expected, "{text:?}");
         }
     }

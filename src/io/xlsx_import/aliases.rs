@@ -516,7 +516,7 @@ pub fn code_for(table: ValueTable, value: &str) -> Option<&'static str> {
 }
 
 /// The preferred Chinese word for a SPEC code, or the code itself when it has none.
-pub fn word_for<'a>(table: ValueTable, code: &'a str) -> &'a str {
+pub fn word_for(table: ValueTable, code: &str) -> &str {
     table
         .iter()
         .find(|(c, _)| *c == code)

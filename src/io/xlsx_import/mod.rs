@@ -445,12 +445,13 @@ fn subject(text: &str) -> Result<String, Bad> {
     ))
 }
 
+/// The ids of a sheet's rows, and the ids carrying each name.
+type IdsAndNames = (HashSet<String>, HashMap<String, Vec<String>>);
+
 /// Bureaus often write the township or school *name* where the CSV wants the id; a name that
 /// is not an id and names exactly one row is replaced by that row's id.
 fn resolve_names(tables: &mut [SheetTable]) {
-    let names = |tables: &[SheetTable],
-                 stem: &str|
-     -> Option<(HashSet<String>, HashMap<String, Vec<String>>)> {
+    let names = |tables: &[SheetTable], stem: &str| -> Option<IdsAndNames> {
         let t = tables.iter().find(|t| t.spec.stem == stem)?;
         let id = t.columns.iter().position(|(c, _)| c.name == "id")?;
         let name = t.columns.iter().position(|(c, _)| c.name == "name")?;

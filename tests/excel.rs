@@ -46,14 +46,29 @@ enum V<'a> {
 use V::{Date, E, N, S};
 
 fn sheet(wb: &mut Workbook, name: &str, header: &[&str], rows: &[Vec<V>]) {
+    titled_sheet(wb, name, None, header, rows);
+}
+
+/// A sheet, with a title row above the header when `title` is given (rows shift down by one).
+fn titled_sheet(
+    wb: &mut Workbook,
+    name: &str,
+    title: Option<&str>,
+    header: &[&str],
+    rows: &[Vec<V>],
+) {
     let ws = wb.add_worksheet();
     ws.set_name(name).expect("name");
+    let top = u32::from(title.is_some());
+    if let Some(t) = title {
+        ws.write_string(0, 0, t).expect("title");
+    }
     for (c, h) in header.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).expect("header");
+        ws.write_string(top, c as u16, *h).expect("header");
     }
     let date = Format::new().set_num_format("yyyy-mm-dd");
     for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
+        let r = r as u32 + 1 + top;
         for (c, v) in row.iter().enumerate() {
             let c = c as u16;
             match v {
@@ -145,9 +160,10 @@ fn bureau_workbook(path: &Path, teachers: &[Vec<V>]) {
             ],
         ],
     );
-    sheet(
+    titled_sheet(
         &mut wb,
         "教职工",
+        Some("赫章县教职工名单（2026年）"),
         &[
             "工号",
             "姓名",
@@ -341,20 +357,20 @@ fn workbook_problems_are_located_by_sheet_row_and_column_all_at_once() {
     let d = tempfile::tempdir().expect("tempdir");
     let wb = d.path().join("bad.xlsx");
     let mut teachers = good_teachers();
-    teachers[1][4] = S("男女"); // 教职工 row 3, column E (性别)
-    teachers[2][6] = S("高级讲师"); // row 4, column G (职称)
-    teachers[3][5] = S("九五年"); // row 5, column F (出生年月)
-    teachers[0][2] = S("X9"); // row 2, column C: no such school (found by the instance reader)
+    teachers[1][4] = S("男女"); // 教职工 row 4 (under a title row), column E (性别)
+    teachers[2][6] = S("高级讲师"); // row 5, column G (职称)
+    teachers[3][5] = S("九五年"); // row 6, column F (出生年月)
+    teachers[0][2] = S("X9"); // row 3, column C: no such school (found by the instance reader)
     bureau_workbook(&wb, &teachers);
     let out = d.path().join("county");
     let (code, text) = import(&wb, &out);
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("教职工:3:E"), "{text}");
+    assert!(text.contains("教职工:4:E"), "{text}");
     assert!(text.contains("\"男女\""), "value shown: {text}");
     assert!(text.contains("男 (M)"), "fix lists the words: {text}");
-    assert!(text.contains("教职工:4:G"), "{text}");
+    assert!(text.contains("教职工:5:G"), "{text}");
     assert!(text.contains("\"高级讲师\""), "{text}");
-    assert!(text.contains("教职工:5:F"), "{text}");
+    assert!(text.contains("教职工:6:F"), "{text}");
     assert!(text.contains("1985年3月"), "fix gives a date form: {text}");
     assert!(
         !out.join("teachers.csv").exists(),
@@ -367,7 +383,7 @@ fn workbook_problems_are_located_by_sheet_row_and_column_all_at_once() {
     bureau_workbook(&wb, &teachers);
     let (code, text) = import(&wb, &out);
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("教职工:2:C"), "{text}");
+    assert!(text.contains("教职工:3:C"), "{text}");
     assert!(text.contains("unknown school `X9`"), "{text}");
 }
 

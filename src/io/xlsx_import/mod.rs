@@ -169,8 +169,24 @@ fn read_sheet(
     let (row0, col0) = range
         .start()
         .map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    let mut rows = range.rows().enumerate();
-    let header = rows.find(|(_, r)| r.iter().any(|c| !cell_is_empty(c)));
+    // The header is the first row naming an instance column, so a title row above it
+    // (赫章县教师名单, merged across the sheet) is skipped; else the first non-empty row.
+    let recognised = |r: &[Data]| {
+        r.iter()
+            .filter(|c| aliases::column_for_header(spec, &raw_text(c)).is_some())
+            .count()
+    };
+    let header_i = range
+        .rows()
+        .take(HEADER_SEARCH_ROWS)
+        .position(|r| recognised(r) > 0)
+        .or_else(|| {
+            range
+                .rows()
+                .position(|r| r.iter().any(|c| !cell_is_empty(c)))
+        });
+    let mut rows = range.rows().enumerate().skip(header_i.unwrap_or(0));
+    let header = header_i.and_then(|_| rows.next());
     let Some((header_i, header)) = header else {
         problems.push(Problem::new(
             sheet,
@@ -277,6 +293,9 @@ fn read_sheet(
         rows: out_rows,
     })
 }
+
+/// How far down a sheet the header row is looked for.
+const HEADER_SEARCH_ROWS: usize = 10;
 
 fn header_name(c: &Column) -> &'static str {
     c.aliases.first().copied().unwrap_or(c.name)

@@ -13,6 +13,8 @@ pub struct Problem {
     pub line: Option<usize>,
     /// 1-based column (field number in a CSV row), when known.
     pub column: Option<usize>,
+    /// How the column is shown instead of its number, e.g. `C` for a spreadsheet cell.
+    pub column_label: Option<String>,
     /// The offending value, as written.
     pub value: Option<String>,
     pub message: String,
@@ -30,6 +32,7 @@ impl Problem {
             file: file.into(),
             line: None,
             column: None,
+            column_label: None,
             value: None,
             message: message.into(),
             fix: fix.into(),
@@ -39,6 +42,14 @@ impl Problem {
     pub fn at(mut self, line: usize, column: usize) -> Self {
         self.line = Some(line);
         self.column = Some(column);
+        self
+    }
+
+    /// A spreadsheet cell: 1-based row and 0-based column index, shown as `row:C`.
+    pub fn at_cell(mut self, row: usize, column: usize) -> Self {
+        self.line = Some(row);
+        self.column = Some(column + 1);
+        self.column_label = Some(column_letters(column));
         self
     }
 
@@ -58,7 +69,9 @@ impl fmt::Display for Problem {
         write!(f, "{}", self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
-            if let Some(col) = self.column {
+            if let Some(label) = &self.column_label {
+                write!(f, ":{label}")?;
+            } else if let Some(col) = self.column {
                 write!(f, ":{col}")?;
             }
         }
@@ -71,6 +84,19 @@ impl fmt::Display for Problem {
         }
         Ok(())
     }
+}
+
+/// Spreadsheet column letters for a 0-based index: 0 → `A`, 25 → `Z`, 26 → `AA`.
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Every problem found in one input, in file order.
@@ -147,6 +173,16 @@ mod tests {
             p.to_string(),
             "schools.csv:4:4: unknown stage (value \"primry\"); use one of primary, middle"
         );
+    }
+
+    #[test]
+    fn spreadsheet_cells_print_column_letters() {
+        let p = Problem::new("教师", "unknown title", "use 一级教师").at_cell(12, 2);
+        assert_eq!(p.to_string(), "教师:12:C: unknown title; use 一级教师");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
     }
 
     #[test]

@@ -11,8 +11,10 @@ use crate::error::{Error, Result};
 
 mod batch;
 mod compare_pairing;
+mod export;
 mod generate;
 mod groups;
+mod import;
 mod pair;
 mod plan;
 mod report;
@@ -61,6 +63,10 @@ pub enum Command {
         #[arg(long)]
         policy: Option<PathBuf>,
     },
+    /// Convert a bureau workbook (Chinese sheet and header names accepted) to the CSV instance.
+    Import(import::Args),
+    /// Write a plan as a workbook: 分组, 结对, 交流名单, 汇总.
+    Export(export::Args),
     /// Write a synthetic county: `--profile hezhang`, or `--profile scale --schools N`.
     Generate {
         #[arg(long)]
@@ -90,6 +96,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Batch(args) => batch::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Validate { instance, policy } => validate::run(&instance, policy.as_deref()),
+        Command::Import(args) => import::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Generate {
             profile,
             seed,

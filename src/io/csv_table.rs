@@ -102,7 +102,7 @@ impl Table {
         for record in reader.records() {
             match record {
                 Ok(r) => {
-                    let line = r.position().map_or(0, |p| p.line() as usize + 1);
+                    let line = r.position().map_or(0, |p| record_line(text, p.byte()));
                     if r.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
@@ -112,7 +112,7 @@ impl Table {
                     });
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line() as usize + 1);
+                    let line = e.position().map_or(0, |p| record_line(text, p.byte()));
                     problems.push(
                         Problem::new(
                             name,
@@ -263,10 +263,49 @@ impl Cells<'_> {
     }
 }
 
+/// The 1-based line a record starts on, from its byte offset. The csv crate's own line count
+/// depends on the line ending (a record after `\r\n` reports one line fewer than after
+/// `\n`), so the line is counted from the text instead; blank lines the reader skipped and the
+/// `\n` of a `\r\n` are stepped over first.
+pub fn record_line(text: &str, byte: u64) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = usize::try_from(byte)
+        .unwrap_or(bytes.len())
+        .min(bytes.len());
+    while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
+        at += 1;
+    }
+    1 + bytes[..at].iter().filter(|b| **b == b'\n').count()
+}
+
 pub fn parse_bool(v: &str) -> Option<bool> {
     match v.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "y" | "t" | "是" => Some(true),
         "false" | "0" | "no" | "n" | "f" | "否" => Some(false),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_the_same_for_lf_and_crlf() {
+        for text in [
+            "id,n\nA,1\nB,x\n",
+            "id,n\r\nA,1\r\nB,x\r\n",
+            "\u{feff}id,n\n\nA,1\nB,x",
+        ] {
+            let mut problems = Problems::default();
+            let t = Table::parse(text, "t.csv", &["id"], &mut problems).expect("table");
+            let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+            let expected = if text.contains("\n\n") {
+                [3, 4]
+            } else {
+                [2, 3]
+            };
+            assert_eq!(lines, expected, "{text:?}");
+        }
     }
 }

@@ -638,7 +638,9 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize + 1);
+                let line = e
+                    .position()
+                    .map_or(0, |p| super::csv_table::record_line(&text, p.byte()));
                 problems.push(
                     Problem::new(
                         file,
@@ -650,7 +652,9 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
                 continue;
             }
         }
-        let line = record.position().map_or(0, |p| p.line() as usize + 1);
+        let line = record
+            .position()
+            .map_or(0, |p| super::csv_table::record_line(&text, p.byte()));
         let cell = |i: usize| {
             std::str::from_utf8(record.get(i).unwrap_or_default())
                 .unwrap_or("")

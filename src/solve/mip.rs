@@ -284,7 +284,9 @@ impl MipModel {
         let solved = model
             .try_solve()
             .map_err(|e| MipError::Highs(format!("solve the model: {e:?}")))?;
-        let has_primal = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+        // Asked only when needed: on an empty model HiGHS reports a primal status the
+        // bindings cannot decode (and panic on).
+        let has_primal = || solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
         let status = match solved.status() {
             HighsModelStatus::Optimal => SolveStatus::Optimal,
             HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
@@ -298,7 +300,7 @@ impl MipModel {
             | HighsModelStatus::ReachedMemoryLimit
             | HighsModelStatus::ObjectiveBound
             | HighsModelStatus::ObjectiveTarget => {
-                if has_primal {
+                if has_primal() {
                     SolveStatus::Feasible
                 } else {
                     SolveStatus::TimeLimit
@@ -435,5 +437,37 @@ mod tests {
             )
             .expect("solve");
         assert_eq!(r.status, SolveStatus::Infeasible);
+    }
+}
+
+#[cfg(test)]
+mod empty_tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_rowless_models_solve() {
+        let m = MipModel::new();
+        let r = m
+            .solve(
+                &Expression::from(3.0),
+                Sense::Minimise,
+                &MipOptions::default(),
+                None,
+            )
+            .expect("solve");
+        assert_eq!(r.status, SolveStatus::Optimal);
+        assert!((r.objective - 3.0).abs() < 1e-9);
+        let mut m = MipModel::new();
+        let a = m.integer(0.0, 4.0);
+        let r = m
+            .solve(
+                &Expression::from(a),
+                Sense::Maximise,
+                &MipOptions::default(),
+                None,
+            )
+            .expect("solve");
+        assert_eq!(r.status, SolveStatus::Optimal);
+        assert_eq!(r.int(a), 4);
     }
 }

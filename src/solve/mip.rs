@@ -268,7 +268,8 @@ impl MipModel {
         if options.threads > 0 {
             model.set_option("threads", options.threads as i32);
         }
-        if let Some(w) = warm {
+        // HiGHS rejects a start point for a model without columns.
+        if let Some(w) = warm.filter(|_| !self.order.is_empty()) {
             let mut col = vec![0.0; self.order.len()];
             for &(v, x) in w {
                 if let Some(&i) = index.get(&v) {

@@ -145,16 +145,34 @@ impl LexResult {
 }
 
 /// A mixed-integer model under construction.
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct MipModel {
     vars: ProblemVariables,
     order: Vec<Variable>,
     constraints: Vec<Constraint>,
+    presolve: bool,
+}
+
+impl Default for MipModel {
+    fn default() -> Self {
+        MipModel {
+            vars: ProblemVariables::new(),
+            order: Vec::new(),
+            constraints: Vec::new(),
+            presolve: true,
+        }
+    }
 }
 
 impl MipModel {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Turns HiGHS's presolve off (or back on). Worth it for large models whose LP
+    /// relaxation is nearly integral, where presolve costs more than it saves.
+    pub fn set_presolve(&mut self, on: bool) {
+        self.presolve = on;
     }
 
     pub fn add(&mut self, def: VariableDefinition) -> Variable {
@@ -260,11 +278,20 @@ impl MipModel {
         let mut model = problem
             .try_into_inner()
             .map_err(|e| MipError::Highs(format!("build the model: {e}")))?;
-        model.make_quiet();
+        // ROTAPLAN_HIGHS_LOG shows HiGHS's own log, for profiling a slow model.
+        if std::env::var_os("ROTAPLAN_HIGHS_LOG").is_none() {
+            model.make_quiet();
+        } else {
+            model.set_option("output_flag", true);
+            model.set_option("log_to_console", true);
+        }
         model.set_option("mip_rel_gap", 0.0);
         model.set_option("mip_abs_gap", 1e-6);
         model.set_option("time_limit", options.time_limit_s.max(0.1));
         model.set_option("random_seed", 0);
+        if !self.presolve {
+            model.set_option("presolve", "off");
+        }
         if options.threads > 0 {
             model.set_option("threads", options.threads as i32);
         }

@@ -125,3 +125,45 @@ pub fn build_classes(ctx: &Context, aggregate: bool) -> Vec<Class> {
         })
         .collect()
 }
+
+/// Merges classes whose members could make exactly the same moves (same school, subjects,
+/// T7 standing and arcs): a flag that changes no arc (say, the age limit at a school no
+/// pairing reaches) must not split a class. The merged class keeps the first class's flags,
+/// which give the same arcs by construction.
+pub fn merge_by_arcs(classes: Vec<Class>, arcs: &[super::arcs::Arc], ctx: &Context) -> Vec<Class> {
+    type Sig = (
+        usize,
+        Vec<usize>,
+        bool,
+        bool,
+        bool,
+        Vec<(super::arcs::ArcKind, usize, Option<usize>)>,
+    );
+    let mut sig_arcs: Vec<Vec<(super::arcs::ArcKind, usize, Option<usize>)>> =
+        vec![Vec::new(); classes.len()];
+    for a in arcs {
+        sig_arcs[a.class].push((a.kind, a.dest, a.subject));
+    }
+    let mut by_sig: BTreeMap<Sig, usize> = BTreeMap::new();
+    let mut out: Vec<Class> = Vec::new();
+    for (c, s) in classes.into_iter().zip(sig_arcs) {
+        let sig: Sig = (c.school, c.subjects.clone(), c.free, c.eligible, c.key, s);
+        match by_sig.get(&sig) {
+            Some(&i) => out[i].teachers.extend(c.teachers),
+            None => {
+                by_sig.insert(sig, out.len());
+                out.push(c);
+            }
+        }
+    }
+    let inst = ctx.inst;
+    for c in &mut out {
+        c.teachers.sort_by(|&a, &b| {
+            let (ta, tb) = (&inst.teachers[a], &inst.teachers[b]);
+            tb.years_at_school
+                .cmp(&ta.years_at_school)
+                .then_with(|| ta.id.cmp(&tb.id))
+        });
+    }
+    out
+}

@@ -45,6 +45,9 @@ impl Shortfall {
 
 /// Every pairing direction short of its cap, with the first rule that thins the candidates
 /// below it.
+///
+/// `classes` are the unmerged classes (their flags are exact per member); `arcs` and
+/// `flows` only give the exchanges made.
 pub fn shortfalls(
     ctx: &Context,
     classes: &[Class],

@@ -344,8 +344,16 @@ fn plan_moves_with(
     let started = Instant::now();
     let state = RotationState::new(inst, policy);
     let ctx = Context::new(inst, policy, grouping, &state, pairing_rows)?;
-    let classes = classes::build_classes(&ctx, aggregate);
-    let arcs = arcs::build_arcs(&ctx, &classes);
+    let fine = classes::build_classes(&ctx, aggregate);
+    let (classes, arcs) = if aggregate {
+        let first = arcs::build_arcs(&ctx, &fine);
+        let merged = classes::merge_by_arcs(fine.clone(), &first, &ctx);
+        let arcs = arcs::build_arcs(&ctx, &merged);
+        (merged, arcs)
+    } else {
+        let arcs = arcs::build_arcs(&ctx, &fine);
+        (fine.clone(), arcs)
+    };
     let floor = if policy.rotation.national_floor {
         let req = explain::floor_requirement(&ctx, &classes);
         explain::check_floor_bounds(&ctx, &classes, &arcs, req)?;
@@ -362,6 +370,17 @@ fn plan_moves_with(
     let mut sols = Vec::with_capacity(solved.len());
     for s in solved {
         sols.push(s?);
+    }
+    if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
+        for (c, s) in parts.iter().chain(std::iter::once(&rest)).zip(&sols) {
+            eprintln!(
+                "part: {} schools, {} classes, {} arcs: {:?}",
+                c.schools.len(),
+                c.classes.len(),
+                c.arcs.len(),
+                s.levels
+            );
+        }
     }
     let levels = merge_levels(&sols, LEVELS.len());
     let status = levels
@@ -387,7 +406,7 @@ fn plan_moves_with(
             shortage_by_subject.insert(name.clone(), (b, a));
         }
     }
-    let shortfalls = explain::shortfalls(&ctx, &classes, &arcs, &flows);
+    let shortfalls = explain::shortfalls(&ctx, &fine, &arcs, &flows);
     Ok(MovesOutcome {
         moves,
         returns: state.returns.clone(),

@@ -179,10 +179,8 @@ pub fn group_moves(
         .collect();
     let group_of = |s: usize| grouping.school_group.get(s).copied().flatten();
     for &s in &placement.before {
-        if let Some(g) = group_of(s) {
-            if let Some(e) = out.get_mut(&grouping.groups[g].id) {
-                e.staff += 1;
-            }
+        if let Some(e) = group_of(s).and_then(|g| out.get_mut(&grouping.groups[g].id)) {
+            e.staff += 1;
         }
     }
     for e in out.values_mut() {
@@ -194,10 +192,8 @@ pub fn group_moves(
         };
         match m.kind {
             MoveKind::Transfer => {
-                if let Some(g) = group_of(from) {
-                    if let Some(e) = out.get_mut(&grouping.groups[g].id) {
-                        e.transfers += 1;
-                    }
+                if let Some(e) = group_of(from).and_then(|g| out.get_mut(&grouping.groups[g].id)) {
+                    e.transfers += 1;
                 }
             }
             MoveKind::Exchange => {

@@ -491,8 +491,8 @@ fn components(ctx: &Context, classes: &[Class], arcs: &[Arc]) -> (Vec<Component>
     }
     let mut parts: BTreeMap<usize, Component> = BTreeMap::new();
     let mut rest = Component::default();
-    for s in 0..n {
-        if has_arc[s] {
+    for (s, &arced) in has_arc.iter().enumerate() {
+        if arced {
             let r = find(&mut parent, s);
             parts.entry(r).or_default().schools.push(s);
         } else {

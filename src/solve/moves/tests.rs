@@ -59,7 +59,10 @@ fn t2_cap_blocks_the_transfer_until_the_share_allows_one() {
     // Tie-break: B (8 years) before C (3 years).
     assert_eq!(out.moves[0].teacher, "B");
     assert_eq!(out.moves[0].kind, MoveKind::Transfer);
-    assert_eq!((out.moves[0].from.as_str(), out.moves[0].to.as_str()), ("S1", "S2"));
+    assert_eq!(
+        (out.moves[0].from.as_str(), out.moves[0].to.as_str()),
+        ("S1", "S2")
+    );
     assert_eq!(out.moves[0].subject, "math");
     assert_eq!(out.moves[0].end_year, None);
     assert_eq!(out.shortage_after(), 0.0);
@@ -110,7 +113,10 @@ fn t4_returning_teachers_go_home_and_do_not_move() {
     assert_eq!(out.returns.len(), 1);
     assert_eq!(out.returns[0].teacher, "B");
     assert_eq!(out.moves.len(), 1);
-    assert_eq!(out.moves[0].teacher, "C", "B returns and may not move again");
+    assert_eq!(
+        out.moves[0].teacher, "C",
+        "B returns and may not move again"
+    );
     // A continuing exchange stays at the host and counts there.
     inst.teachers[1].exchange_until = Some(2027);
     let out = run(&inst, &p, &[]);
@@ -123,13 +129,24 @@ fn t5_helper_sends_key_or_senior_and_the_weak_side_sends_the_young() {
     let mut inst = tiny();
     let p = policy(); // one exchange each way
     let out = run(&inst, &p, &pairing("S0"));
-    let ex: Vec<_> = out.moves.iter().filter(|m| m.kind == MoveKind::Exchange).collect();
-    assert_eq!(out.levels[0].objective, 1.0, "only school → helper: A is not key or senior");
+    let ex: Vec<_> = out
+        .moves
+        .iter()
+        .filter(|m| m.kind == MoveKind::Exchange)
+        .collect();
+    assert_eq!(
+        out.levels[0].objective, 1.0,
+        "only school → helper: A is not key or senior"
+    );
     assert_eq!(ex[0].to, "S0");
     assert_eq!(ex[0].slot, Some(SlotStage::Primary));
     assert_eq!(ex[0].end_year, Some(2027));
     assert_eq!(out.shortfalls.len(), 1);
-    assert!(out.shortfalls[0].reason.contains("key or senior"), "{}", out.shortfalls[0].reason);
+    assert!(
+        out.shortfalls[0].reason.contains("key or senior"),
+        "{}",
+        out.shortfalls[0].reason
+    );
     inst.teachers[0].title = Title::Senior;
     let out = run(&inst, &p, &pairing("S0"));
     assert_eq!(out.levels[0].objective, 2.0);
@@ -240,7 +257,7 @@ fn per_teacher_model_agrees_with_the_aggregated_one() {
     p.rotation.cross_cap_share = 1.0;
     let g = grouping(&inst, &["S1", "S2"]);
     let a = plan_moves(&inst, &p, &g, &pairing("S0"), &MipOptions::default()).expect("a");
-    let b = plan_moves_per_teacher(&inst, &p, &g, &pairing("S0"), &MipOptions::default())
-        .expect("b");
+    let b =
+        plan_moves_per_teacher(&inst, &p, &g, &pairing("S0"), &MipOptions::default()).expect("b");
     assert_eq!(objective(&a), objective(&b));
 }

@@ -12,6 +12,8 @@ pub mod classes;
 pub mod explain;
 pub mod extract;
 pub mod model;
+#[cfg(test)]
+mod proptests;
 pub mod state;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -364,10 +364,13 @@ fn plan_moves_with(
         None
     };
     let (parts, rest) = components(&ctx, &classes, &arcs);
+    // The floor binds moves only, and every school with an arc is in one part when it is
+    // on; the rest (no arcs) must not carry it.
     let solved: Vec<Result<ComponentSolution, _>> = parts
         .par_iter()
-        .chain(rayon::iter::once(&rest))
-        .map(|c| model::solve_component(&ctx, &classes, &arcs, c, floor, Levels::All, options))
+        .map(|c| (c, floor))
+        .chain(rayon::iter::once((&rest, None)))
+        .map(|(c, f)| model::solve_component(&ctx, &classes, &arcs, c, f, Levels::All, options))
         .collect();
     let mut sols = Vec::with_capacity(solved.len());
     for s in solved {

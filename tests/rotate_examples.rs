@@ -260,3 +260,34 @@ fn rotate_without_pairings_says_which_step_to_run() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("groups.csv"), "{err}");
 }
+
+#[test]
+fn an_unreachable_national_floor_is_explained_with_numbers() {
+    let name = "schools-tiny";
+    let ex = example(name);
+    let dir = tempfile::tempdir().expect("tmp");
+    let groups: [(&str, &str, &[&str]); 2] = [
+        ("compulsory-1", "S3", &["S2", "S3", "S4", "S8", "S9"]),
+        ("compulsory-2", "S7", &["S5", "S6", "S7"]),
+    ];
+    write_groups(dir.path(), &groups);
+    write_pairings(dir.path(), &[("S0", "compulsory-1", "primary")]);
+    let policy = std::fs::read_to_string(ex.join("policy.toml")).expect("policy")
+        + "national_floor = true\nfloor_share = 0.9\n";
+    std::fs::write(dir.path().join("policy.toml"), policy).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+        .arg("rotate")
+        .arg(&ex)
+        .arg("--policy")
+        .arg(dir.path().join("policy.toml"))
+        .arg("--plan")
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("national floor (T7) needs"), "{err}");
+    assert!(err.contains("national_floor = false"), "{err}");
+    let summary = std::fs::read_to_string(dir.path().join("summary.json")).expect("summary");
+    assert!(summary.contains("infeasible"));
+}

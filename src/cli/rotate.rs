@@ -61,7 +61,22 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         time_limit_s: args.time_limit.unwrap_or(policy.solver.time_limit_s),
         threads: policy.solver.threads,
     };
-    let out = plan_moves(&inst, &policy, &grouping, &pairing_rows, &options)?;
+    let out = match plan_moves(&inst, &policy, &grouping, &pairing_rows, &options) {
+        Ok(out) => out,
+        Err(Error::Infeasible(why)) => {
+            // The summary says so too, so a plan folder never shows a stale rotation.
+            let mut summary = Summary::load(dir);
+            let mut m = serde_json::Map::new();
+            m.insert("status".into(), Value::String("infeasible".into()));
+            m.insert("reason".into(), Value::String(why.clone()));
+            summary.set("rotation", Value::Object(m));
+            summary
+                .save(dir)
+                .map_err(Error::write(dir.join(crate::io::summary::SUMMARY)))?;
+            return Err(Error::Infeasible(why));
+        }
+        Err(e) => return Err(e),
+    };
     plan_files::write_moves(dir, &out.moves).map_err(Error::write(dir.join(plan_files::MOVES)))?;
     plan_files::write_returns(dir, &out.returns)
         .map_err(Error::write(dir.join(plan_files::RETURNS)))?;

@@ -41,7 +41,10 @@ impl RotationState {
             let away_from = t.home_school.filter(|&h| h != t.school);
             let (l, p) = match (t.exchange_until, away_from) {
                 (Some(y), _) if y > year => (t.school, Pinned::OnExchange),
-                (Some(_), Some(h)) | (None, Some(h)) => {
+                // Away with no end year: SPEC returns only those whose exchange ends by the
+                // plan year, so this one stays at the host, unmoved.
+                (None, Some(_)) => (t.school, Pinned::OnExchange),
+                (Some(_), Some(h)) => {
                     returns.push(ReturnRow {
                         teacher: t.id.clone(),
                         from: inst.schools[t.school].id.clone(),

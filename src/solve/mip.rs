@@ -145,16 +145,34 @@ impl LexResult {
 }
 
 /// A mixed-integer model under construction.
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct MipModel {
     vars: ProblemVariables,
     order: Vec<Variable>,
     constraints: Vec<Constraint>,
+    presolve: bool,
+}
+
+impl Default for MipModel {
+    fn default() -> Self {
+        MipModel {
+            vars: ProblemVariables::new(),
+            order: Vec::new(),
+            constraints: Vec::new(),
+            presolve: true,
+        }
+    }
 }
 
 impl MipModel {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Turns HiGHS's presolve off (or back on). Worth it for large models whose LP
+    /// relaxation is nearly integral, where presolve costs more than it saves.
+    pub fn set_presolve(&mut self, on: bool) {
+        self.presolve = on;
     }
 
     pub fn add(&mut self, def: VariableDefinition) -> Variable {
@@ -275,15 +293,25 @@ impl MipModel {
         let mut model = problem
             .try_into_inner()
             .map_err(|e| MipError::Highs(format!("build the model: {e}")))?;
-        model.make_quiet();
+        // ROTAPLAN_HIGHS_LOG shows HiGHS's own log, for profiling a slow model.
+        if std::env::var_os("ROTAPLAN_HIGHS_LOG").is_none() {
+            model.make_quiet();
+        } else {
+            model.set_option("output_flag", true);
+            model.set_option("log_to_console", true);
+        }
         model.set_option("mip_rel_gap", 0.0);
         model.set_option("mip_abs_gap", 1e-6);
         model.set_option("time_limit", options.time_limit_s.max(0.1));
         model.set_option("random_seed", 0);
+        if !self.presolve {
+            model.set_option("presolve", "off");
+        }
         if options.threads > 0 {
             model.set_option("threads", options.threads as i32);
         }
-        if let Some(w) = warm {
+        // HiGHS rejects a start point for a model without columns.
+        if let Some(w) = warm.filter(|_| !self.order.is_empty()) {
             let mut col = vec![0.0; self.order.len()];
             for &(v, x) in w {
                 if let Some(&i) = index.get(&v) {
@@ -299,7 +327,9 @@ impl MipModel {
         let solved = model
             .try_solve()
             .map_err(|e| MipError::Highs(format!("solve the model: {e:?}")))?;
-        let has_primal = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+        // Asked only when needed: on an empty model HiGHS reports a primal status the
+        // bindings cannot decode (and panic on).
+        let has_primal = || solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
         let status = match solved.status() {
             HighsModelStatus::Optimal => SolveStatus::Optimal,
             HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
@@ -313,7 +343,7 @@ impl MipModel {
             | HighsModelStatus::ReachedMemoryLimit
             | HighsModelStatus::ObjectiveBound
             | HighsModelStatus::ObjectiveTarget => {
-                if has_primal {
+                if has_primal() {
                     SolveStatus::Feasible
                 } else {
                     SolveStatus::TimeLimit
@@ -464,5 +494,37 @@ mod tests {
             )
             .expect("solve");
         assert_eq!(r.status, SolveStatus::Infeasible);
+    }
+}
+
+#[cfg(test)]
+mod empty_tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_rowless_models_solve() {
+        let m = MipModel::new();
+        let r = m
+            .solve(
+                &Expression::from(3.0),
+                Sense::Minimise,
+                &MipOptions::default(),
+                None,
+            )
+            .expect("solve");
+        assert_eq!(r.status, SolveStatus::Optimal);
+        assert!((r.objective - 3.0).abs() < 1e-9);
+        let mut m = MipModel::new();
+        let a = m.integer(0.0, 4.0);
+        let r = m
+            .solve(
+                &Expression::from(a),
+                Sense::Maximise,
+                &MipOptions::default(),
+                None,
+            )
+            .expect("solve");
+        assert_eq!(r.status, SolveStatus::Optimal);
+        assert_eq!(r.int(a), 4);
     }
 }

@@ -1,0 +1,253 @@
+//! The moves MIP for one independent part of the county: integer flows per class and arc,
+//! per-class stay-and-cover counts, shortage per school and subject, T2 caps, T6 caps and
+//! the optional T7 floor; solved lexicographically (exchanges, shortage, moved, km).
+
+use std::collections::BTreeMap;
+
+use good_lp::{Expression, Variable, constraint};
+
+use super::Context;
+use super::arcs::{Arc, ArcKind};
+use super::classes::Class;
+use crate::solve::mip::{MipError, MipModel, MipOptions, Sense, SolveStatus};
+
+/// The level names of the rotation step, in order.
+pub const LEVELS: [&str; 4] = ["exchanges", "shortage", "teachers_moved", "km"];
+
+/// One independent part: classes working at its schools and their arcs.
+#[derive(Debug, Clone, Default)]
+pub struct Component {
+    pub schools: Vec<usize>,
+    pub classes: Vec<usize>,
+    pub arcs: Vec<usize>,
+}
+
+/// What the solver proved about one level.
+#[derive(Debug, Clone, Copy)]
+pub struct LevelStat {
+    pub status: SolveStatus,
+    pub objective: f64,
+    pub bound: f64,
+    pub seconds: f64,
+}
+
+/// The solved flows of a component.
+#[derive(Debug, Clone, Default)]
+pub struct ComponentSolution {
+    pub levels: Vec<LevelStat>,
+    /// (arc, flow) for every arc with a positive flow.
+    pub flows: Vec<(usize, u32)>,
+    /// ((class, subject), count) of members who stay and cover the subject.
+    pub stays: Vec<((usize, usize), u32)>,
+}
+
+/// Which levels to solve: all four, or only the shortage (for "shortage before", where no
+/// arcs exist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Levels {
+    All,
+    ShortageOnly,
+}
+
+/// The floor requirement of T7, county-wide.
+#[derive(Debug, Clone, Copy)]
+pub struct FloorReq {
+    pub eligible: u32,
+    pub min_eligible_movers: u32,
+    pub key_share: f64,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn solve_component(
+    ctx: &Context,
+    classes: &[Class],
+    arcs: &[Arc],
+    comp: &Component,
+    floor: Option<FloorReq>,
+    levels: Levels,
+    options: &MipOptions,
+) -> Result<ComponentSolution, MipError> {
+    let mut m = MipModel::new();
+    // The flow model's LP is nearly integral; HiGHS's MIP presolve took longer than the
+    // solve on hezhang (16 s of 45 s), so large parts skip it.
+    m.set_presolve(comp.arcs.len() < 2000);
+    let mut supply: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    let mut stay_vars: Vec<((usize, usize), Variable)> = Vec::new();
+    let mut per_class: BTreeMap<usize, Expression> = BTreeMap::new();
+    let mut per_class_terms: BTreeMap<usize, usize> = BTreeMap::new();
+    for &ci in &comp.classes {
+        let c = &classes[ci];
+        for &k in &c.subjects {
+            let d = ctx.demand[c.school].get(&k).copied().unwrap_or(0);
+            if d == 0 {
+                continue;
+            }
+            let v = m.integer(0.0, c.size().min(d as usize) as f64);
+            stay_vars.push(((ci, k), v));
+            *supply.entry((c.school, k)).or_default() += v;
+            *per_class.entry(ci).or_default() += v;
+            *per_class_terms.entry(ci).or_default() += 1;
+        }
+    }
+    let mut flow_vars: Vec<(usize, Variable)> = Vec::with_capacity(comp.arcs.len());
+    let mut exchanges = Expression::default();
+    let mut moved = Expression::default();
+    let mut km = Expression::default();
+    let mut caps: BTreeMap<usize, (Expression, u64)> = BTreeMap::new();
+    let mut pair_caps: BTreeMap<(usize, bool), (Expression, u64)> = BTreeMap::new();
+    let mut eligible_moves = Expression::default();
+    let mut key_moves = Expression::default();
+    for &ai in &comp.arcs {
+        let a = &arcs[ai];
+        let c = &classes[a.class];
+        let v = m.integer(0.0, a.ub as f64);
+        flow_vars.push((ai, v));
+        if let Some(k) = a.subject {
+            *supply.entry((a.dest, k)).or_default() += v;
+        }
+        *per_class.entry(a.class).or_default() += v;
+        *per_class_terms.entry(a.class).or_default() += 1;
+        moved += v;
+        // Whole metres: with exact km, near-equal distances left HiGHS closing a 1e-4 km
+        // gap for half a minute on hezhang; metres make the objective integral, so the root
+        // bound proves it. The reported km is recomputed exactly from the flows.
+        km += (a.km * 1000.0).round() * v;
+        match a.kind {
+            ArcKind::Transfer => {
+                if let Some(g) = ctx.grouping.school_group[c.school] {
+                    let e = caps.entry(g).or_default();
+                    e.0 += v;
+                    e.1 += a.ub as u64;
+                }
+            }
+            ArcKind::Exchange { pairing, to_helper } => {
+                exchanges += v;
+                let e = pair_caps.entry((pairing, to_helper)).or_default();
+                e.0 += v;
+                e.1 += a.ub as u64;
+            }
+        }
+        if c.eligible {
+            eligible_moves += v;
+        }
+        if c.key {
+            key_moves += v;
+        }
+    }
+    for (ci, e) in per_class {
+        if per_class_terms[&ci] > 1 {
+            m.constrain(constraint::leq(e, classes[ci].size() as f64));
+        }
+    }
+    for (g, (e, ub)) in caps {
+        let cap = ctx.caps[g];
+        if ub > cap as u64 {
+            m.constrain(constraint::leq(e, cap as f64));
+        }
+    }
+    let n_ex = ctx.policy.rotation.exchanges_per_pairing as u64;
+    for (_, (e, ub)) in pair_caps {
+        if ub > n_ex {
+            m.constrain(constraint::leq(e, n_ex as f64));
+        }
+    }
+    if let Some(f) = floor {
+        m.constrain(constraint::geq(
+            eligible_moves,
+            f.min_eligible_movers as f64,
+        ));
+        if f.key_share > 0.0 {
+            m.constrain(constraint::geq(
+                key_moves - f.key_share * moved.clone(),
+                0.0,
+            ));
+        }
+    }
+    let mut shortage = Expression::default();
+    // Kept out of the objective: HiGHS's dual bound would leave it out.
+    let mut shortage_constant = 0.0;
+    for &s in &comp.schools {
+        for (&k, &d) in &ctx.demand[s] {
+            if d == 0 {
+                continue;
+            }
+            let w = ctx.weight[k];
+            match supply.remove(&(s, k)) {
+                Some(e) => {
+                    let short = m.continuous(0.0, d as f64);
+                    m.constrain(constraint::geq(short + e, d as f64));
+                    shortage += w * short;
+                }
+                None => shortage_constant += w * d as f64,
+            }
+        }
+    }
+    let objectives = match levels {
+        Levels::All => vec![
+            (exchanges, Sense::Maximise),
+            (shortage, Sense::Minimise),
+            (moved, Sense::Minimise),
+            (km, Sense::Minimise),
+        ],
+        Levels::ShortageOnly => vec![(shortage, Sense::Minimise)],
+    };
+    let lex = m.solve_lexicographic(&objectives, options, None)?;
+    let shortage_level = match levels {
+        Levels::All => 1,
+        Levels::ShortageOnly => 0,
+    };
+    let levels = lex
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let c = if i == shortage_level {
+                shortage_constant
+            } else {
+                0.0
+            };
+            LevelStat {
+                status: l.status,
+                objective: l.objective + c,
+                bound: l.bound + c,
+                seconds: l.seconds,
+            }
+        })
+        .collect();
+    let mut out = ComponentSolution {
+        levels,
+        ..Default::default()
+    };
+    let km_level = out.levels.len().min(4).checked_sub(1).filter(|&i| i == 3);
+    if let Some(sol) = lex.solution() {
+        out.flows = flow_vars
+            .iter()
+            .filter_map(|&(ai, v)| {
+                let x = sol.int(v);
+                (x > 0).then_some((ai, x as u32))
+            })
+            .collect();
+        if let Some(i) = km_level {
+            let exact: f64 = out
+                .flows
+                .iter()
+                .map(|&(ai, x)| arcs[ai].km * x as f64)
+                .sum();
+            let l = &mut out.levels[i];
+            l.bound = if l.status == SolveStatus::Optimal {
+                exact
+            } else {
+                l.bound / 1000.0
+            };
+            l.objective = exact;
+        }
+        out.stays = stay_vars
+            .iter()
+            .filter_map(|&(key, v)| {
+                let x = sol.int(v);
+                (x > 0).then_some((key, x as u32))
+            })
+            .collect();
+    }
+    Ok(out)
+}

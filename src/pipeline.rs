@@ -3,10 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::domain::{Instance, Policy};
+use serde_json::Value;
+
+use crate::diagnostics::Problems;
+use crate::domain::grouping::Grouping;
+use crate::domain::{Instance, PairingLevel, Policy};
 use crate::error::{Error, Result};
-use crate::io::summary::Summary;
+use crate::io::plan_files::{self, GROUPS};
+use crate::io::summary::{SUMMARY, Summary};
 use crate::solve::mip::MipOptions;
+use crate::solve::moves::{MovesOutcome, plan_moves};
+use crate::solve::pairing::{self, PairingOutcome, PairingProblem};
 
 /// Options shared by every solving verb.
 #[derive(Debug, Clone, Default)]
@@ -34,16 +41,105 @@ pub fn step_groups(inst: &Instance, policy: &Policy, dir: &Path, opts: &RunOptio
     Err(Error::Usage("groups step not wired yet".into()))
 }
 
-/// Pairs helpers with the groups of `dir/groups.csv`.
-pub fn step_pair(inst: &Instance, policy: &Policy, dir: &Path, opts: &RunOptions) -> Result<()> {
-    let _ = (inst, policy, dir, opts);
-    Err(Error::Usage("pair step not wired yet".into()))
+/// Reads `dir/groups.csv` into a [`Grouping`]. At school-level pairing the groups are
+/// optional (a school's `group` column is then empty).
+pub fn load_grouping(inst: &Instance, dir: &Path, policy: &Policy) -> Result<Grouping> {
+    let path = dir.join(GROUPS);
+    if !path.exists() {
+        if policy.pairing.level == PairingLevel::School {
+            return Grouping::from_rows(inst, &[]).map_err(Error::Input);
+        }
+        return Err(Error::Input(Problems(vec![plan_files::missing_plan_file(
+            dir, GROUPS, "groups",
+        )])));
+    }
+    let rows = plan_files::read_groups(dir)?;
+    Ok(Grouping::from_rows(inst, &rows)?)
 }
 
-/// Plans the moves for the groups and pairings in `dir`.
-pub fn step_rotate(inst: &Instance, policy: &Policy, dir: &Path, opts: &RunOptions) -> Result<()> {
-    let _ = (inst, policy, dir, opts);
-    Err(Error::Usage("rotate step not wired yet".into()))
+/// Pairs helpers with the groups of `dir/groups.csv`; writes `pairings.csv` and the
+/// `pairing` step of `summary.json`.
+pub fn step_pair(
+    inst: &Instance,
+    policy: &Policy,
+    dir: &Path,
+    opts: &RunOptions,
+) -> Result<PairingOutcome> {
+    let grouping = load_grouping(inst, dir, policy)?;
+    let problem = PairingProblem::new(inst, &grouping, &policy.pairing);
+    let out = pairing::pair(&problem, &opts.mip(policy))?;
+    std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
+    let school_level = policy.pairing.level == PairingLevel::School;
+    plan_files::write_pairings(dir, &out.rows, school_level)
+        .map_err(Error::write(dir.join(plan_files::PAIRINGS)))?;
+    let mut summary = Summary::load(dir);
+    summary.set("pairing", pairing::summary_json(&problem, &out));
+    summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))?;
+    Ok(out)
+}
+
+/// Plans the moves for the groups and pairings in `dir`; writes `moves.csv`, `returns.csv`
+/// and the `rotation` step and metrics of `summary.json`. An infeasible rotation is recorded
+/// in the summary before the error is returned.
+pub fn step_rotate(
+    inst: &Instance,
+    policy: &Policy,
+    dir: &Path,
+    opts: &RunOptions,
+) -> Result<MovesOutcome> {
+    if opts.locks.is_some() || opts.previous.is_some() {
+        return Err(Error::Usage(
+            "`--locks` and `--previous` are not built yet; run without them".into(),
+        ));
+    }
+    for (name, step) in [
+        (plan_files::GROUPS, "groups"),
+        (plan_files::PAIRINGS, "pair"),
+    ] {
+        if !dir.join(name).exists() {
+            return Err(Error::Input(Problems(vec![plan_files::missing_plan_file(
+                dir, name, step,
+            )])));
+        }
+    }
+    let grouping = Grouping::from_rows(inst, &plan_files::read_groups(dir)?)?;
+    let pairing_rows = plan_files::read_pairings(dir)?;
+    let out = match plan_moves(inst, policy, &grouping, &pairing_rows, &opts.mip(policy)) {
+        Ok(out) => out,
+        Err(Error::Infeasible(why)) => {
+            let mut summary = Summary::load(dir);
+            let mut m = crate::io::summary::step_block(
+                crate::solve::mip::SolveStatus::Infeasible,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                0.0,
+            );
+            m.insert("reason".into(), Value::String(why.clone()));
+            summary.set("rotation", Value::Object(m));
+            summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))?;
+            return Err(Error::Infeasible(why));
+        }
+        Err(e) => return Err(e),
+    };
+    plan_files::write_moves(dir, &out.moves).map_err(Error::write(dir.join(plan_files::MOVES)))?;
+    plan_files::write_returns(dir, &out.returns)
+        .map_err(Error::write(dir.join(plan_files::RETURNS)))?;
+    let mut summary = Summary::load(dir);
+    summary.set("rotation", Value::Object(out.rotation_summary()));
+    let metrics = crate::metrics::rotation_metrics(
+        inst,
+        policy,
+        &grouping,
+        &out.returns,
+        &out.moves,
+        &out.shortage_by_subject,
+    );
+    for (k, v) in metrics {
+        summary.set(&k, v);
+    }
+    summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))?;
+    Ok(out)
 }
 
 /// All three steps into `dir`; returns the final summary.

@@ -52,8 +52,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let policy = super::load_policy(&args.policy)?;
     let inst = super::load_instance(&args.instance)?;
     let groups_dir = args.plan.as_ref().unwrap_or(&args.out);
-    let grouping = super::pair::load_grouping(&inst, groups_dir, &policy)?;
-    let options = super::pair::solver_options(&policy, args.time_limit);
+    let grouping = crate::pipeline::load_grouping(&inst, groups_dir, &policy)?;
+    let options = crate::pipeline::RunOptions {
+        time_limit_s: args.time_limit,
+        ..crate::pipeline::RunOptions::default()
+    }
+    .mip(&policy);
     let problem = PairingProblem::new(&inst, &grouping, &policy.pairing);
     let mut list: Vec<Box<dyn ComparedPolicy>> = policies::standard(options, args.seed, args.draws);
     if let Some(file) = &args.baseline {

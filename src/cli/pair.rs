@@ -2,17 +2,13 @@
 //! MIP (P1–P4), write `DIR/pairings.csv` and the `"pairing"` block of `DIR/summary.json`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::diagnostics::Problems;
-use crate::domain::grouping::Grouping;
-use crate::domain::{Instance, PairingLevel, Policy};
-use crate::error::{Error, Result};
-use crate::io::plan_files::{self, GROUPS};
-use crate::io::summary::Summary;
-use crate::solve::mip::MipOptions;
-use crate::solve::pairing::{self, PairingOutcome, PairingProblem};
+use crate::error::Result;
+use crate::io::plan_files;
+use crate::pipeline::{RunOptions, load_grouping, step_pair};
+use crate::solve::pairing::{self, PairingProblem};
 
 /// Uncovered slots listed on the terminal; summary.json has them all.
 const SHOWN_UNCOVERED: usize = 20;
@@ -34,8 +30,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let policy = super::load_policy(&args.policy)?;
     let inst = super::load_instance(&args.instance)?;
     let grouping = load_grouping(&inst, &args.plan, &policy)?;
-    let options = solver_options(&policy, args.time_limit);
-    let out = pair_into(&inst, &policy, &grouping, &args.plan, &options)?;
+    let opts = RunOptions {
+        time_limit_s: args.time_limit,
+        ..RunOptions::default()
+    };
+    let out = step_pair(&inst, &policy, &args.plan, &opts)?;
     let lex = &out.optimal.lex;
     let problem = PairingProblem::new(&inst, &grouping, &policy.pairing);
     // A closed pipe (`| head`) is not worth a panic: the files are already written.
@@ -67,51 +66,4 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `--time-limit` over `[solver]`.
-pub(crate) fn solver_options(policy: &Policy, time_limit: Option<f64>) -> MipOptions {
-    MipOptions {
-        time_limit_s: time_limit.unwrap_or(policy.solver.time_limit_s),
-        threads: policy.solver.threads,
-    }
-}
-
-/// Reads and resolves `dir/groups.csv`. At school level the file is optional (a school
-/// without a group is paired all the same); at group level it is required.
-pub fn load_grouping(inst: &Instance, dir: &Path, policy: &Policy) -> Result<Grouping> {
-    let path = dir.join(GROUPS);
-    if !path.exists() {
-        if policy.pairing.level == PairingLevel::School {
-            return Grouping::from_rows(inst, &[]).map_err(Error::Input);
-        }
-        return Err(Error::Input(Problems(vec![plan_files::missing_plan_file(
-            dir, GROUPS, "groups",
-        )])));
-    }
-    let rows = plan_files::read_groups(dir)?;
-    Ok(Grouping::from_rows(inst, &rows)?)
-}
-
-/// Solves the pairing for `grouping` and writes `dir/pairings.csv` and the `"pairing"` key
-/// of `dir/summary.json` (the step `plan` runs after `groups`).
-pub fn pair_into(
-    inst: &Instance,
-    policy: &Policy,
-    grouping: &Grouping,
-    dir: &Path,
-    options: &MipOptions,
-) -> Result<PairingOutcome> {
-    let problem = PairingProblem::new(inst, grouping, &policy.pairing);
-    let out = pairing::pair(&problem, options)?;
-    std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
-    let school_level = policy.pairing.level == PairingLevel::School;
-    plan_files::write_pairings(dir, &out.rows, school_level)
-        .map_err(Error::write(dir.join(plan_files::PAIRINGS)))?;
-    let mut summary = Summary::load(dir);
-    summary.set("pairing", pairing::summary_json(&problem, &out));
-    summary
-        .save(dir)
-        .map_err(Error::write(dir.join(crate::io::summary::SUMMARY)))?;
-    Ok(out)
 }

@@ -4,16 +4,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use serde_json::Value;
-
 use crate::cli::{load_instance, load_policy};
-use crate::diagnostics::Problems;
-use crate::domain::grouping::Grouping;
-use crate::error::{Error, Result};
-use crate::io::plan_files;
-use crate::io::summary::Summary;
-use crate::solve::mip::MipOptions;
-use crate::solve::moves::plan_moves;
+use crate::error::Result;
+use crate::pipeline::{RunOptions, step_rotate};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -33,69 +26,21 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    if args.locks.is_some() || args.previous.is_some() {
-        return Err(Error::Usage(
-            "`--locks` and `--previous` are not built yet; run `rotate` without them".into(),
-        ));
-    }
     let policy = load_policy(&args.policy)?;
     let inst = load_instance(&args.instance)?;
-    let dir = &args.plan;
-    for name in [plan_files::GROUPS, plan_files::PAIRINGS] {
-        if !dir.join(name).exists() {
-            return Err(Error::Input(Problems(vec![plan_files::missing_plan_file(
-                dir,
-                name,
-                if name == plan_files::GROUPS {
-                    "groups"
-                } else {
-                    "pair"
-                },
-            )])));
-        }
-    }
-    let group_rows = plan_files::read_groups(dir)?;
-    let grouping = Grouping::from_rows(&inst, &group_rows)?;
-    let pairing_rows = plan_files::read_pairings(dir)?;
-    let options = MipOptions {
-        time_limit_s: args.time_limit.unwrap_or(policy.solver.time_limit_s),
-        threads: policy.solver.threads,
+    let opts = RunOptions {
+        time_limit_s: args.time_limit,
+        locks: args.locks.clone(),
+        previous: args.previous.clone(),
+        ..RunOptions::default()
     };
-    let out = match plan_moves(&inst, &policy, &grouping, &pairing_rows, &options) {
-        Ok(out) => out,
-        Err(Error::Infeasible(why)) => {
-            // The summary says so too, so a plan folder never shows a stale rotation.
-            let mut summary = Summary::load(dir);
-            let mut m = serde_json::Map::new();
-            m.insert("status".into(), Value::String("infeasible".into()));
-            m.insert("reason".into(), Value::String(why.clone()));
-            summary.set("rotation", Value::Object(m));
-            summary
-                .save(dir)
-                .map_err(Error::write(dir.join(crate::io::summary::SUMMARY)))?;
-            return Err(Error::Infeasible(why));
-        }
-        Err(e) => return Err(e),
-    };
-    plan_files::write_moves(dir, &out.moves).map_err(Error::write(dir.join(plan_files::MOVES)))?;
-    plan_files::write_returns(dir, &out.returns)
-        .map_err(Error::write(dir.join(plan_files::RETURNS)))?;
-    let mut summary = Summary::load(dir);
-    summary.set("rotation", Value::Object(out.rotation_summary()));
-    let metrics = crate::metrics::rotation_metrics(
-        &inst,
-        &policy,
-        &grouping,
-        &out.returns,
-        &out.moves,
-        &out.shortage_by_subject,
-    );
-    for (k, v) in metrics {
-        summary.set(&k, v);
-    }
-    summary
-        .save(dir)
-        .map_err(Error::write(dir.join(crate::io::summary::SUMMARY)))?;
+    let out = step_rotate(&inst, &policy, &args.plan, &opts)?;
+    print_outcome(&out);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line on what the rotation did.
+pub(crate) fn print_outcome(out: &crate::solve::moves::MovesOutcome) {
     let exchanges = out
         .moves
         .iter()
@@ -111,5 +56,4 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         out.shortage_after(),
         out.shortfalls.len()
     );
-    Ok(ExitCode::SUCCESS)
 }

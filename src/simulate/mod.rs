@@ -74,7 +74,7 @@ pub fn run(
             plan_county(&state, &p, &plan_dir, &opts.run).map(|_| ())
         } else {
             reuse_groups_and_pairings(&first_plan, &plan_dir)
-                .and_then(|()| step_rotate(&state, &p, &plan_dir, &opts.run))
+                .and_then(|()| step_rotate(&state, &p, &plan_dir, &opts.run).map(|_| ()))
         };
         let mut row = YearRow {
             year,

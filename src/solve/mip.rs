@@ -162,6 +162,10 @@ pub struct MipModel {
     vars: ProblemVariables,
     order: Vec<Variable>,
     constraints: Vec<Constraint>,
+    /// Extra integer HiGHS options (e.g. `mip_max_nodes`), applied at every solve.
+    int_options: Vec<(String, i32)>,
+    /// Extra float HiGHS options (e.g. `mip_heuristic_effort`).
+    float_options: Vec<(String, f64)>,
 }
 
 impl MipModel {
@@ -189,6 +193,17 @@ impl MipModel {
 
     pub fn constrain(&mut self, c: Constraint) {
         self.constraints.push(c);
+    }
+
+    /// Sets an integer HiGHS option for every later solve of this model (e.g. a
+    /// deterministic `mip_max_nodes` limit for a first pass); an unknown name is ignored.
+    pub fn highs_int_option(&mut self, name: &str, value: i32) {
+        self.int_options.push((name.to_string(), value));
+    }
+
+    /// Sets a float HiGHS option for every later solve; an unknown name is ignored.
+    pub fn highs_float_option(&mut self, name: &str, value: f64) {
+        self.float_options.push((name.to_string(), value));
     }
 
     pub fn num_vars(&self) -> usize {
@@ -273,12 +288,22 @@ impl MipModel {
             .try_into_inner()
             .map_err(|e| MipError::Highs(format!("build the model: {e}")))?;
         model.make_quiet();
+        if std::env::var_os("ROTAPLAN_HIGHS_LOG").is_some() {
+            model.set_option("output_flag", true);
+            model.set_option("log_to_console", true);
+        }
         model.set_option("mip_rel_gap", 0.0);
         model.set_option("mip_abs_gap", 1e-6);
         model.set_option("time_limit", options.time_limit_s.max(0.1));
         model.set_option("random_seed", 0);
         if options.threads > 0 {
             model.set_option("threads", options.threads as i32);
+        }
+        for (name, value) in &self.int_options {
+            let _ = model.try_set_option(name.as_str(), *value);
+        }
+        for (name, value) in &self.float_options {
+            let _ = model.try_set_option(name.as_str(), *value);
         }
         if let Some(w) = warm {
             let mut col = vec![0.0; self.order.len()];

@@ -46,6 +46,16 @@ pub fn find(p: &TrackProblem) -> Option<Assignment> {
     best.map(|(_, s)| s)
 }
 
+/// Improves from a given set of open cores (e.g. the largest y of the LP relaxation);
+/// `None` when no feasible assignment is found.
+pub fn from_cores(p: &TrackProblem, open: Vec<usize>) -> Option<Assignment> {
+    let cands: Vec<usize> = (0..p.cores.len()).filter(|&c| p.core_fits(c)).collect();
+    if open.len() != p.count || open.iter().any(|c| !cands.contains(c)) {
+        return None;
+    }
+    improve_cores(p, &cands, open).filter(|s| p.is_feasible(s))
+}
+
 /// Greedy p-median choice of cores (uncapacitated), at most one core per unit; with
 /// `randomise`, each step picks among the three best additions.
 fn greedy_open(
@@ -195,10 +205,61 @@ impl<'a> State<'a> {
                     }
                 }
             }
+            if swaps && !improved {
+                improved = self.eject();
+            }
             if !improved {
                 break;
             }
         }
+    }
+
+    /// Ejection chains of length two: u moves into a full group B, which passes one of its
+    /// units v on to a third group C. First improvement; returns whether one was made.
+    fn eject(&mut self) -> bool {
+        let p = self.p;
+        let nu = p.units.len();
+        let mut members: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for u in 0..nu {
+            if !self.is_home(u) {
+                members.entry(self.assign[u]).or_default().push(u);
+            }
+        }
+        let open: Vec<usize> = {
+            let mut o: Vec<usize> = self.assign.to_vec();
+            o.sort_unstable();
+            o.dedup();
+            o
+        };
+        for u in 0..nu {
+            if self.is_home(u) {
+                continue;
+            }
+            let a = self.assign[u];
+            for &b in &open {
+                if b == a || self.fits(u, b, None) {
+                    continue;
+                }
+                let gain_u = p.cost[u][b] - p.cost[u][a];
+                for &v in members.get(&b).map_or(&[][..], |m| &m[..]) {
+                    if !self.fits(u, b, Some(v)) || !self.keeps_min(a, u, None) {
+                        continue;
+                    }
+                    for &c in &open {
+                        if c == a || c == b {
+                            continue;
+                        }
+                        let delta = gain_u + p.cost[v][c] - p.cost[v][b];
+                        if delta < -EPS && self.fits(v, c, None) {
+                            self.move_unit(v, c);
+                            self.move_unit(u, b);
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        false
     }
 }
 
@@ -334,9 +395,4 @@ fn assign_from<'a>(p: &'a TrackProblem, sol: &[usize]) -> State<'a> {
         assign: sol.to_vec(),
         load,
     }
-}
-
-#[cfg(test)]
-pub(crate) fn assign_for_test(p: &TrackProblem, open: &[usize]) -> Option<Assignment> {
-    assign(p, open).map(|s| s.assign)
 }

@@ -19,10 +19,9 @@ fn options() -> MipOptions {
 
 fn cpmp(c: &mut Criterion) {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let mut benches = read_pmedcap(
-        &std::fs::read_to_string(data.join("pmedcap1.txt")).expect("pmedcap1.txt"),
-    )
-    .expect("parse pmedcap");
+    let mut benches =
+        read_pmedcap(&std::fs::read_to_string(data.join("pmedcap1.txt")).expect("pmedcap1.txt"))
+            .expect("parse pmedcap");
     for name in ["SJC1", "SJC2", "SJC3a", "SJC3b", "SJC4a", "SJC4b"] {
         let text = std::fs::read_to_string(data.join(format!("sjc/{name}.dat"))).expect("sjc");
         benches.push(read_sjc(name, &text).expect("parse sjc"));

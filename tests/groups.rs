@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use rotaplan::domain::Instance;
 use rotaplan::domain::geography::TownshipGraph;
 use rotaplan::domain::policy::{Policy, TrackMode};
-use rotaplan::domain::Instance;
 use rotaplan::solve::groups::cpmp::{read_optima, read_pmedcap, read_sjc};
 use rotaplan::solve::groups::{Tuning, solve_track};
 use rotaplan::solve::mip::{MipOptions, SolveStatus};
@@ -37,7 +37,12 @@ fn summary(out: &Path) -> serde_json::Value {
 /// Independent check of G1–G6 on `groups.csv`; returns the recomputed objective per track.
 fn check_rules(inst: &Instance, policy: &Policy, out: &Path) -> BTreeMap<String, f64> {
     let mut rdr = csv::Reader::from_path(out.join("groups.csv")).expect("groups.csv");
-    let header: Vec<String> = rdr.headers().expect("header").iter().map(String::from).collect();
+    let header: Vec<String> = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
     assert_eq!(header, ["track", "group", "school", "role"]);
     // group -> (track, core, members)
     let mut groups: BTreeMap<String, (String, Option<usize>, Vec<usize>)> = BTreeMap::new();
@@ -70,7 +75,11 @@ fn check_rules(inst: &Instance, policy: &Policy, out: &Path) -> BTreeMap<String,
             assert_eq!(of_track.len(), t.count, "G6: count");
         }
         let grouped: BTreeSet<usize> = of_track.iter().flat_map(|g| g.2.clone()).collect();
-        assert_eq!(grouped, members.iter().copied().collect(), "G6: track membership");
+        assert_eq!(
+            grouped,
+            members.iter().copied().collect(),
+            "G6: track membership"
+        );
         let mut total = 0.0;
         for (_, core, schools) in &of_track {
             let core = core.expect("G3: a core");
@@ -79,10 +88,20 @@ fn check_rules(inst: &Instance, policy: &Policy, out: &Path) -> BTreeMap<String,
             if t.mode == TrackMode::Schools {
                 assert!(schools.len() <= t.max_schools, "G1");
             }
-            let students: f64 = schools.iter().map(|&s| f64::from(inst.schools[s].students)).sum();
-            assert!(t.max_students.is_none_or(|m| students <= m + 1e-9), "G5 max");
-            assert!(t.min_students.is_none_or(|m| students >= m - 1e-9), "G5 min");
-            let towns: BTreeSet<usize> = schools.iter().map(|&s| inst.schools[s].township).collect();
+            let students: f64 = schools
+                .iter()
+                .map(|&s| f64::from(inst.schools[s].students))
+                .sum();
+            assert!(
+                t.max_students.is_none_or(|m| students <= m + 1e-9),
+                "G5 max"
+            );
+            assert!(
+                t.min_students.is_none_or(|m| students >= m - 1e-9),
+                "G5 min"
+            );
+            let towns: BTreeSet<usize> =
+                schools.iter().map(|&s| inst.schools[s].township).collect();
             if t.mode == TrackMode::Townships {
                 for &s in &members {
                     if towns.contains(&inst.schools[s].township) {
@@ -110,7 +129,10 @@ fn example(name: &str, expected: f64) {
     let text = std::fs::read_to_string(dir.join("policy.toml")).expect("policy");
     let policy = Policy::parse(&text, "policy.toml").expect("policy");
     let recomputed = check_rules(&inst, &policy, out.path());
-    assert!((recomputed["compulsory"] - expected).abs() < 1e-3, "{recomputed:?}");
+    assert!(
+        (recomputed["compulsory"] - expected).abs() < 1e-3,
+        "{recomputed:?}"
+    );
     let s = summary(out.path());
     let t = &s["groups"]["tracks"]["compulsory"];
     assert_eq!(t["status"], "optimal");
@@ -118,7 +140,11 @@ fn example(name: &str, expected: f64) {
     assert_eq!(s["groups"]["status"], "optimal");
     // Deterministic: a second run writes the same bytes.
     let again = tempfile::tempdir().expect("tempdir");
-    assert!(run_groups(&dir, &dir.join("policy.toml"), again.path()).status.success());
+    assert!(
+        run_groups(&dir, &dir.join("policy.toml"), again.path())
+            .status
+            .success()
+    );
     assert_eq!(
         std::fs::read(out.path().join("groups.csv")).expect("a"),
         std::fs::read(again.path().join("groups.csv")).expect("b")
@@ -170,21 +196,40 @@ fn pmedcap_1_and_2_through_the_cli_reach_their_optima() {
 #[test]
 fn pmedcap_11_reaches_its_optimum() {
     let b = pmedcap(11);
-    let r = solve_track(&b.instance(), &b.track(), &MipOptions::default(), Tuning::default())
-        .expect("solve");
+    let r = solve_track(
+        &b.instance(),
+        &b.track(),
+        &MipOptions::default(),
+        Tuning::default(),
+    )
+    .expect("solve");
     assert_eq!(r.status, SolveStatus::Optimal);
-    assert!((r.objective - pmedcap_optimum(11)).abs() < 1e-6, "{}", r.objective);
+    assert!(
+        (r.objective - pmedcap_optimum(11)).abs() < 1e-6,
+        "{}",
+        r.objective
+    );
 }
 
 #[test]
 fn sjc1_reaches_its_optimum() {
     let text = std::fs::read_to_string(data().join("sjc/SJC1.dat")).expect("SJC1");
     let b = read_sjc("SJC1", &text).expect("parse");
-    let optima = read_optima(&std::fs::read_to_string(data().join("sjc/sjc.optimal.csv")).expect("optima"));
-    let r = solve_track(&b.instance(), &b.track(), &MipOptions::default(), Tuning::default())
-        .expect("solve");
+    let optima =
+        read_optima(&std::fs::read_to_string(data().join("sjc/sjc.optimal.csv")).expect("optima"));
+    let r = solve_track(
+        &b.instance(),
+        &b.track(),
+        &MipOptions::default(),
+        Tuning::default(),
+    )
+    .expect("solve");
     assert_eq!(r.status, SolveStatus::Optimal);
-    assert!((r.objective - optima["SJC1"]).abs() <= 0.01, "{}", r.objective);
+    assert!(
+        (r.objective - optima["SJC1"]).abs() <= 0.01,
+        "{}",
+        r.objective
+    );
 }
 
 #[test]
@@ -199,7 +244,8 @@ fn infeasible_policy_is_explained_with_numbers() {
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("track compulsory: 2 groups x 2 schools = 4 <") && err.contains("raise max_schools to"),
+        err.contains("track compulsory: 2 groups x 2 schools = 4 <")
+            && err.contains("raise max_schools to"),
         "{err}"
     );
     assert!(!tmp.path().join("plan/groups.csv").exists());

@@ -278,21 +278,21 @@ pub fn solve_plain(b: &Benchmark, options: &MipOptions) -> Result<MipResult, Mip
         .map(|_| (0..n).map(|_| m.binary()).collect())
         .collect();
     let mut obj = Expression::with_capacity(n * n);
-    for i in 0..n {
+    for (i, row) in x.iter().enumerate() {
         let mut one = Expression::with_capacity(n);
-        for j in 0..n {
-            obj.add_mul(b.distance(i, j), x[i][j]);
-            one.add_mul(1.0, x[i][j]);
-            m.constrain(constraint::leq(Expression::from(x[i][j]) - y[j], 0.0));
+        for (j, (&xij, &yj)) in row.iter().zip(&y).enumerate() {
+            obj.add_mul(b.distance(i, j), xij);
+            one.add_mul(1.0, xij);
+            m.constrain(constraint::leq(Expression::from(xij) - yj, 0.0));
         }
         m.constrain(constraint::eq(one, 1.0));
     }
-    for j in 0..n {
+    for (j, &yj) in y.iter().enumerate() {
         let mut load = Expression::with_capacity(n + 1);
-        for i in 0..n {
-            load.add_mul(b.points[i].2, x[i][j]);
+        for (row, point) in x.iter().zip(&b.points) {
+            load.add_mul(point.2, row[j]);
         }
-        load.add_mul(-b.capacity, y[j]);
+        load.add_mul(-b.capacity, yj);
         m.constrain(constraint::leq(load, 0.0));
     }
     let mut open = Expression::with_capacity(n);

@@ -75,14 +75,14 @@ pub fn precheck(p: &TrackProblem) -> Option<String> {
         }
     }
     let total = p.total_students();
-    if let (Some(lo), Some(hi)) = (p.min_students, p.max_students) {
-        if lo > hi + EPS {
-            why.push(format!(
+    if let (Some(lo), Some(hi)) = (p.min_students, p.max_students)
+        && lo > hi + EPS
+    {
+        why.push(format!(
                 "track {name}: min_students {} > max_students {} (G5); lower min_students or raise max_students",
                 fmt(lo),
                 fmt(hi)
             ));
-        }
     }
     if let Some(hi) = p.max_students {
         if (k as f64) * hi < total - EPS {
@@ -112,9 +112,10 @@ pub fn precheck(p: &TrackProblem) -> Option<String> {
             }
         }
     }
-    if let Some(lo) = p.min_students {
-        if (k as f64) * lo > total + EPS {
-            why.push(format!(
+    if let Some(lo) = p.min_students
+        && (k as f64) * lo > total + EPS
+    {
+        why.push(format!(
                 "track {name}: {k} groups x min_students {} = {} > {} students (G5); lower min_students to {} or count to {}",
                 fmt(lo),
                 fmt(k as f64 * lo),
@@ -122,7 +123,6 @@ pub fn precheck(p: &TrackProblem) -> Option<String> {
                 fmt((total / k as f64).floor()),
                 if lo > 0.0 { fmt((total / lo).floor()) } else { "fewer".into() }
             ));
-        }
     }
     if let Some(adj) = &p.adjacency {
         let comps = components(adj);
@@ -204,10 +204,9 @@ pub fn after_infeasible(p: &TrackProblem, options: &MipOptions) -> String {
                 heuristic: false,
                 reduced_cost_fixing: false,
             },
-        ) {
-            if r.status.has_solution() {
-                rescues.push(*rule);
-            }
+        ) && r.status.has_solution()
+        {
+            rescues.push(*rule);
         }
     }
     let mut msg = format!(

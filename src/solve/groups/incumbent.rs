@@ -332,15 +332,15 @@ fn improve_cores(p: &TrackProblem, cands: &[usize], mut open: Vec<usize>) -> Opt
                 .filter(|&k| k != c && us.contains(&p.cores[k].home))
                 .map(|k| (us.iter().map(|&u| p.cost[u][k]).sum::<f64>(), k))
                 .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            if let Some((value, k)) = alt {
-                if value < current - EPS {
-                    let mut sol = best.1.clone();
-                    for &u in &us {
-                        sol[u] = k;
-                    }
-                    best = (p.distance_cost(&sol), sol);
-                    improved = true;
+            if let Some((value, k)) = alt
+                && value < current - EPS
+            {
+                let mut sol = best.1.clone();
+                for &u in &us {
+                    sol[u] = k;
                 }
+                best = (p.distance_cost(&sol), sol);
+                improved = true;
             }
         }
         open = {

@@ -100,10 +100,10 @@ impl Built {
             }
         }
         for (u, &c) in assign.iter().enumerate() {
-            if p.cores.get(c).is_some_and(|core| core.home != u) {
-                if let Some(v) = self.assign_var(p, u, c) {
-                    out.push((v, 1.0));
-                }
+            if p.cores.get(c).is_some_and(|core| core.home != u)
+                && let Some(v) = self.assign_var(p, u, c)
+            {
+                out.push((v, 1.0));
             }
         }
         if let Some(b) = &self.balance {
@@ -251,25 +251,25 @@ pub fn build(p: &TrackProblem, allowed: &Allowed, relaxed: bool) -> Built {
                 m.constrain(constraint::leq(e, 0.0));
             }
         }
-        if let Some(min) = p.min_students {
-            if home.students < min - EPS {
-                let mut e = Expression::with_capacity(others.len() + 1);
-                for &(u, v) in others {
-                    e.add_mul(p.units[u].students, v);
-                }
-                e.add_mul(home.students - min, yc);
-                m.constrain(constraint::geq(e, 0.0));
+        if let Some(min) = p.min_students
+            && home.students < min - EPS
+        {
+            let mut e = Expression::with_capacity(others.len() + 1);
+            for &(u, v) in others {
+                e.add_mul(p.units[u].students, v);
             }
+            e.add_mul(home.students - min, yc);
+            m.constrain(constraint::geq(e, 0.0));
         }
-        if let Some(max) = p.max_units {
-            if others.len() + 1 > max {
-                let mut e = Expression::with_capacity(others.len() + 1);
-                for &(_, v) in others {
-                    e.add_mul(1.0, v);
-                }
-                e.add_mul(-(max as f64 - 1.0), yc);
-                m.constrain(constraint::leq(e, 0.0));
+        if let Some(max) = p.max_units
+            && others.len() + 1 > max
+        {
+            let mut e = Expression::with_capacity(others.len() + 1);
+            for &(_, v) in others {
+                e.add_mul(1.0, v);
             }
+            e.add_mul(-(max as f64 - 1.0), yc);
+            m.constrain(constraint::leq(e, 0.0));
         }
     }
     let balance = p.has_balance().then(|| {

@@ -95,15 +95,15 @@ impl TrackProblem {
             return self.core_fits(c);
         }
         let (a, b) = (&self.units[u], &self.units[home]);
-        if let Some(max) = self.max_students {
-            if a.students + b.students > max + EPS {
-                return false;
-            }
+        if let Some(max) = self.max_students
+            && a.students + b.students > max + EPS
+        {
+            return false;
         }
-        if let Some(max) = self.max_units {
-            if 2 > max {
-                return false;
-            }
+        if let Some(max) = self.max_units
+            && 2 > max
+        {
+            return false;
         }
         true
     }
@@ -181,10 +181,10 @@ impl TrackProblem {
             {
                 return false;
             }
-            if let Some(adj) = &self.adjacency {
-                if !connected(adj, us) {
-                    return false;
-                }
+            if let Some(adj) = &self.adjacency
+                && !connected(adj, us)
+            {
+                return false;
             }
         }
         true

@@ -100,10 +100,11 @@ impl Lp {
             }
         }
         for (c, d) in self.core.iter().enumerate() {
-            if let Some(d) = d {
-                if !inc.contains(&c) && *d > slack {
-                    allowed.core[c] = false;
-                }
+            if let Some(d) = d
+                && !inc.contains(&c)
+                && *d > slack
+            {
+                allowed.core[c] = false;
             }
         }
         allowed

@@ -261,7 +261,27 @@ pub fn build(p: &TrackProblem, allowed: &Allowed, relaxed: bool) -> Built {
             e.add_mul(home.students - min, yc);
             m.constrain(constraint::geq(e, 0.0));
         }
-        if let Some(max) = p.max_units
+        // Cardinality cut: the students cap also bounds how many units fit beside the core
+        // (the smallest ones first), which the LP does not see from the knapsack row alone.
+        let by_students = p.max_students.map(|cap| {
+            let mut sizes: Vec<f64> = others.iter().map(|&(u, _)| p.units[u].students).collect();
+            sizes.sort_by(f64::total_cmp);
+            let mut room = cap - home.students;
+            let mut fit = 0;
+            for s in sizes {
+                if s > room + EPS {
+                    break;
+                }
+                room -= s;
+                fit += 1;
+            }
+            fit + 1
+        });
+        let max_units = match (p.max_units, by_students) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(max) = max_units
             && others.len() + 1 > max
         {
             let mut e = Expression::with_capacity(others.len() + 1);

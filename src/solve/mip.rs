@@ -84,6 +84,8 @@ pub struct MipResult {
     pub gap: f64,
     pub seconds: f64,
     values: Vec<f64>,
+    /// Column duals (reduced costs) of a model without integer variables; empty for a MIP.
+    reduced: Vec<f64>,
     index: std::sync::Arc<HashMap<Variable, usize>>,
 }
 
@@ -109,6 +111,16 @@ impl MipResult {
 
     pub fn values(&self) -> &[f64] {
         &self.values
+    }
+
+    /// Reduced cost of `v` in a solved LP (a model with no integer variables): how much the
+    /// objective must rise per unit `v` moves off its bound. 0 for a MIP or when unknown.
+    pub fn reduced_cost(&self, v: Variable) -> f64 {
+        self.index
+            .get(&v)
+            .and_then(|&i| self.reduced.get(i))
+            .copied()
+            .unwrap_or(0.0)
     }
 }
 
@@ -151,6 +163,10 @@ pub struct MipModel {
     order: Vec<Variable>,
     constraints: Vec<Constraint>,
     presolve: bool,
+    /// Extra integer HiGHS options (e.g. `mip_max_nodes`), applied at every solve.
+    int_options: Vec<(String, i32)>,
+    /// Extra float HiGHS options (e.g. `mip_heuristic_effort`).
+    float_options: Vec<(String, f64)>,
 }
 
 impl Default for MipModel {
@@ -160,6 +176,8 @@ impl Default for MipModel {
             order: Vec::new(),
             constraints: Vec::new(),
             presolve: true,
+            int_options: Vec::new(),
+            float_options: Vec::new(),
         }
     }
 }
@@ -195,6 +213,17 @@ impl MipModel {
 
     pub fn constrain(&mut self, c: Constraint) {
         self.constraints.push(c);
+    }
+
+    /// Sets an integer HiGHS option for every later solve of this model (e.g. a
+    /// deterministic `mip_max_nodes` limit for a first pass); an unknown name is ignored.
+    pub fn highs_int_option(&mut self, name: &str, value: i32) {
+        self.int_options.push((name.to_string(), value));
+    }
+
+    /// Sets a float HiGHS option for every later solve; an unknown name is ignored.
+    pub fn highs_float_option(&mut self, name: &str, value: f64) {
+        self.float_options.push((name.to_string(), value));
     }
 
     pub fn num_vars(&self) -> usize {
@@ -310,6 +339,12 @@ impl MipModel {
         if options.threads > 0 {
             model.set_option("threads", options.threads as i32);
         }
+        for (name, value) in &self.int_options {
+            let _ = model.try_set_option(name.as_str(), *value);
+        }
+        for (name, value) in &self.float_options {
+            let _ = model.try_set_option(name.as_str(), *value);
+        }
         // HiGHS rejects a start point for a model without columns.
         if let Some(w) = warm.filter(|_| !self.order.is_empty()) {
             let mut col = vec![0.0; self.order.len()];
@@ -351,10 +386,16 @@ impl MipModel {
             }
             other => return Err(MipError::Highs(format!("finish: status {other:?}"))),
         };
-        let values: Vec<f64> = if status.has_solution() {
-            solved.get_solution().columns().to_vec()
+        let (values, reduced): (Vec<f64>, Vec<f64>) = if status.has_solution() {
+            let solution = solved.get_solution();
+            let reduced = if is_mip {
+                Vec::new()
+            } else {
+                solution.dual_columns().to_vec()
+            };
+            (solution.columns().to_vec(), reduced)
         } else {
-            vec![0.0; self.order.len()]
+            (vec![0.0; self.order.len()], Vec::new())
         };
         let objective_value = if status.has_solution() {
             objective.constant()
@@ -396,6 +437,7 @@ impl MipModel {
             gap,
             seconds: started.elapsed().as_secs_f64(),
             values,
+            reduced,
             index: std::sync::Arc::new(index),
         })
     }
@@ -494,6 +536,21 @@ mod tests {
             )
             .expect("solve");
         assert_eq!(r.status, SolveStatus::Infeasible);
+    }
+
+    #[test]
+    fn lp_reports_reduced_costs() {
+        // min 3a + 5b, a + b >= 1: a is basic, b sits at 0 with reduced cost 2.
+        let mut m = MipModel::new();
+        let a = m.continuous(0.0, 1.0);
+        let b = m.continuous(0.0, 1.0);
+        m.constrain(good_lp::constraint::geq(Expression::from(a) + b, 1.0));
+        let obj = 3.0 * a + 5.0 * b;
+        let r = m
+            .solve(&obj, Sense::Minimise, &MipOptions::default(), None)
+            .expect("solve");
+        assert!((r.objective - 3.0).abs() < 1e-9);
+        assert!((r.reduced_cost(b) - 2.0).abs() < 1e-7);
     }
 }
 

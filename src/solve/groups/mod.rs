@@ -1,0 +1,272 @@
+//! Education groups (G1–G6): one MIP per track, tracks solved in parallel.
+//!
+//! A track becomes a [`TrackProblem`] (units: schools, or whole townships in township mode),
+//! counting conditions are checked first ([`explain`]), a heuristic incumbent warm-starts the
+//! model ([`incumbent`]), reduced costs of the LP relaxation prune useless pairs, and HiGHS
+//! proves the optimum ([`model`], [`solve`]).
+
+pub mod cpmp;
+pub mod explain;
+pub mod incumbent;
+pub mod model;
+pub mod problem;
+pub mod school_mode;
+pub mod solve;
+pub mod township_mode;
+
+#[cfg(test)]
+mod tests;
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+
+pub use problem::{Assignment, Core, TrackProblem, Unit};
+pub use solve::Tuning;
+
+use crate::domain::instance::Instance;
+use crate::domain::policy::{Policy, TrackMode, TrackPolicy};
+use crate::error::Error;
+use crate::io::summary::{num, step_block};
+use crate::plan::{GroupRow, Role};
+use crate::solve::mip::{MipOptions, SolveStatus, relative_gap};
+
+/// One formed group.
+#[derive(Debug, Clone)]
+pub struct FormedGroup {
+    /// `<track>-<k>`, k numbered by core school id.
+    pub id: String,
+    pub core: usize,
+    /// School indices: the core first, then by school id.
+    pub schools: Vec<usize>,
+}
+
+/// One track's result.
+#[derive(Debug, Clone)]
+pub struct TrackOutcome {
+    pub track: String,
+    pub status: SolveStatus,
+    pub objective: f64,
+    pub bound: f64,
+    pub gap: f64,
+    pub seconds: f64,
+    pub groups: Vec<FormedGroup>,
+    /// Objective of the heuristic warm start, when one was found.
+    pub incumbent: Option<f64>,
+}
+
+/// All tracks: plan rows, and the value of summary key `"groups"`.
+#[derive(Debug, Clone)]
+pub struct GroupsOutcome {
+    pub tracks: Vec<TrackOutcome>,
+    /// Sorted: policy track order, group number, core first, then school id.
+    pub rows: Vec<GroupRow>,
+    pub summary: Value,
+}
+
+/// The track as a model problem.
+pub fn track_problem(inst: &Instance, track: &TrackPolicy) -> TrackProblem {
+    match track.mode {
+        TrackMode::Schools => school_mode::build(inst, track),
+        TrackMode::Townships => township_mode::build(inst, track),
+    }
+}
+
+/// Forms the groups of every track of `policy` (in parallel). An infeasible track, or one
+/// with no solution within the time limit, is an [`Error::Infeasible`] naming the track and
+/// the numbers.
+pub fn form_groups(
+    inst: &Instance,
+    policy: &Policy,
+    options: &MipOptions,
+) -> Result<GroupsOutcome, Error> {
+    let started = Instant::now();
+    let results: Vec<Result<TrackOutcome, Error>> = policy
+        .tracks
+        .par_iter()
+        .map(|t| solve_track(inst, t, options, Tuning::default()))
+        .collect();
+    let mut tracks = Vec::new();
+    let mut failures = Vec::new();
+    for r in results {
+        match r {
+            Ok(t) => tracks.push(t),
+            Err(Error::Infeasible(m)) => failures.push(m),
+            Err(e) => return Err(e),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(Error::Infeasible(failures.join("\n")));
+    }
+    let rows = rows(inst, &tracks);
+    let summary = summary(inst, &tracks, started.elapsed().as_secs_f64());
+    Ok(GroupsOutcome {
+        tracks,
+        rows,
+        summary,
+    })
+}
+
+/// Solves one track.
+pub fn solve_track(
+    inst: &Instance,
+    track: &TrackPolicy,
+    options: &MipOptions,
+    tuning: Tuning,
+) -> Result<TrackOutcome, Error> {
+    let started = Instant::now();
+    let p = track_problem(inst, track);
+    if p.units.is_empty() {
+        return Ok(TrackOutcome {
+            track: track.name.clone(),
+            status: SolveStatus::Optimal,
+            objective: 0.0,
+            bound: 0.0,
+            gap: 0.0,
+            seconds: started.elapsed().as_secs_f64(),
+            groups: Vec::new(),
+            incumbent: None,
+        });
+    }
+    if let Some(why) = explain::precheck(&p) {
+        return Err(Error::Infeasible(why));
+    }
+    let r = solve::solve(&p, options, tuning)?;
+    let assign = match (&r.assign, r.status) {
+        (Some(a), _) => a,
+        (None, SolveStatus::Infeasible) => {
+            return Err(Error::Infeasible(explain::after_infeasible(&p, options)));
+        }
+        (None, _) => {
+            return Err(Error::Infeasible(format!(
+                "track {}: no grouping found within the time limit of {} s (status {}); raise --time-limit",
+                p.name,
+                options.time_limit_s,
+                r.status.as_str()
+            )));
+        }
+    };
+    Ok(TrackOutcome {
+        track: track.name.clone(),
+        status: r.status,
+        objective: r.objective,
+        bound: r.bound,
+        gap: r.gap,
+        seconds: started.elapsed().as_secs_f64(),
+        groups: formed_groups(inst, &p, assign),
+        incumbent: r.incumbent,
+    })
+}
+
+/// Groups of an assignment, numbered by core school id.
+fn formed_groups(inst: &Instance, p: &TrackProblem, assign: &[usize]) -> Vec<FormedGroup> {
+    let mut groups: Vec<(usize, Vec<usize>)> = p
+        .groups(assign)
+        .into_iter()
+        .map(|(c, us)| {
+            let core = p.cores[c].school;
+            let mut schools: Vec<usize> = us
+                .iter()
+                .flat_map(|&u| p.units[u].schools.iter().copied())
+                .filter(|&s| s != core)
+                .collect();
+            schools.sort_by(|&a, &b| inst.schools[a].id.cmp(&inst.schools[b].id));
+            schools.insert(0, core);
+            (core, schools)
+        })
+        .collect();
+    groups.sort_by(|a, b| inst.schools[a.0].id.cmp(&inst.schools[b.0].id));
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(k, (core, schools))| FormedGroup {
+            id: format!("{}-{}", p.name, k + 1),
+            core,
+            schools,
+        })
+        .collect()
+}
+
+fn rows(inst: &Instance, tracks: &[TrackOutcome]) -> Vec<GroupRow> {
+    let mut out = Vec::new();
+    for t in tracks {
+        for g in &t.groups {
+            for &s in &g.schools {
+                out.push(GroupRow {
+                    track: t.track.clone(),
+                    group: g.id.clone(),
+                    school: inst.schools[s].id.clone(),
+                    role: if s == g.core {
+                        Role::Core
+                    } else {
+                        Role::Member
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+fn group_json(inst: &Instance, g: &FormedGroup) -> Value {
+    let students: u64 = g
+        .schools
+        .iter()
+        .map(|&s| u64::from(inst.schools[s].students))
+        .sum();
+    let mean = g
+        .schools
+        .iter()
+        .map(|&s| inst.schools[s].quality)
+        .sum::<f64>()
+        / g.schools.len().max(1) as f64;
+    let far = g
+        .schools
+        .iter()
+        .map(|&s| inst.distance(s, g.core))
+        .fold(0.0, f64::max);
+    json!({
+        "group": g.id,
+        "core": inst.schools[g.core].id,
+        "schools": g.schools.iter().map(|&s| inst.schools[s].id.clone()).collect::<Vec<_>>(),
+        "students": students,
+        "mean_quality": num(mean),
+        "max_distance_km": num(far),
+    })
+}
+
+/// The value of summary key `"groups"`: the step block (weakest status, summed objective and
+/// bound, recomputed gap, wall seconds) and one block per track.
+fn summary(inst: &Instance, tracks: &[TrackOutcome], seconds: f64) -> Value {
+    let status = tracks
+        .iter()
+        .map(|t| t.status)
+        .fold(SolveStatus::Optimal, SolveStatus::combine);
+    let objective: f64 = tracks.iter().map(|t| t.objective).sum();
+    let bound: f64 = tracks.iter().map(|t| t.bound).sum();
+    let mut top = step_block(
+        status,
+        num(objective),
+        num(bound),
+        num(relative_gap(objective, bound)),
+        seconds,
+    );
+    let mut per = Map::new();
+    for t in tracks {
+        let mut b = step_block(
+            t.status,
+            num(t.objective),
+            num(t.bound),
+            num(t.gap),
+            t.seconds,
+        );
+        b.insert(
+            "groups".into(),
+            Value::Array(t.groups.iter().map(|g| group_json(inst, g)).collect()),
+        );
+        per.insert(t.track.clone(), Value::Object(b));
+    }
+    top.insert("tracks".into(), Value::Object(per));
+    Value::Object(top)
+}

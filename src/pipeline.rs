@@ -11,6 +11,7 @@ use crate::domain::{Instance, PairingLevel, Policy};
 use crate::error::{Error, Result};
 use crate::io::plan_files::{self, GROUPS};
 use crate::io::summary::{SUMMARY, Summary};
+use crate::solve::groups::{GroupsOutcome, form_groups};
 use crate::solve::mip::MipOptions;
 use crate::solve::moves::{MovesOutcome, plan_moves};
 use crate::solve::pairing::{self, PairingOutcome, PairingProblem};
@@ -35,10 +36,38 @@ impl RunOptions {
     }
 }
 
-/// Forms the groups and starts a fresh `summary.json` in `dir`.
-pub fn step_groups(inst: &Instance, policy: &Policy, dir: &Path, opts: &RunOptions) -> Result<()> {
-    let _ = (inst, policy, dir, opts);
-    Err(Error::Usage("groups step not wired yet".into()))
+/// Forms the groups, writes `groups.csv` and starts a fresh `summary.json` in `dir` (a new
+/// plan starts here, so nothing of an older plan in the folder survives in the summary).
+pub fn step_groups(
+    inst: &Instance,
+    policy: &Policy,
+    dir: &Path,
+    opts: &RunOptions,
+) -> Result<GroupsOutcome> {
+    let mip = opts.mip(policy);
+    if mip.time_limit_s.is_nan() || mip.time_limit_s <= 0.0 {
+        return Err(Error::Usage(
+            "--time-limit must be a positive number of seconds".into(),
+        ));
+    }
+    let outcome = form_groups(inst, policy, &mip)?;
+    std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
+    for stale in [
+        plan_files::PAIRINGS,
+        plan_files::MOVES,
+        plan_files::RETURNS,
+        "diff.csv",
+    ] {
+        let p = dir.join(stale);
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(Error::write(&p))?;
+        }
+    }
+    plan_files::write_groups(dir, &outcome.rows).map_err(Error::write(dir.join(GROUPS)))?;
+    let mut summary = Summary::default();
+    summary.set("groups", outcome.summary.clone());
+    summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))?;
+    Ok(outcome)
 }
 
 /// Reads `dir/groups.csv` into a [`Grouping`]. At school-level pairing the groups are
@@ -149,9 +178,31 @@ pub fn plan_county(
     dir: &Path,
     opts: &RunOptions,
 ) -> Result<Summary> {
-    std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
-    step_groups(inst, policy, dir, opts)?;
-    step_pair(inst, policy, dir, opts)?;
-    step_rotate(inst, policy, dir, opts)?;
+    plan_steps(inst, policy, dir, opts)?;
     Ok(Summary::load(dir))
+}
+
+/// What each step of a full plan did.
+pub struct PlanOutcome {
+    pub groups: GroupsOutcome,
+    pub pairing: PairingOutcome,
+    pub moves: MovesOutcome,
+}
+
+/// All three steps into `dir`, returning each step's outcome.
+pub fn plan_steps(
+    inst: &Instance,
+    policy: &Policy,
+    dir: &Path,
+    opts: &RunOptions,
+) -> Result<PlanOutcome> {
+    std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
+    let groups = step_groups(inst, policy, dir, opts)?;
+    let pairing = step_pair(inst, policy, dir, opts)?;
+    let moves = step_rotate(inst, policy, dir, opts)?;
+    Ok(PlanOutcome {
+        groups,
+        pairing,
+        moves,
+    })
 }

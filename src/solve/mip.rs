@@ -308,6 +308,7 @@ impl MipModel {
                 gap: 0.0,
                 seconds: started.elapsed().as_secs_f64(),
                 values: Vec::new(),
+                reduced: Vec::new(),
                 index: std::sync::Arc::new(index),
             });
         }

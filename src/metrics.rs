@@ -156,7 +156,7 @@ pub fn weighted_cv(values: &[(f64, f64)]) -> f64 {
     var.sqrt() / mean
 }
 
-/// Moves per group: transfers out of the group's schools, exchanges touching them.
+/// Moves per group: transfers out of the group's schools, exchanges on its pairings.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupMoves {
     pub transfers: u32,
@@ -197,13 +197,13 @@ pub fn group_moves(
                 }
             }
             MoveKind::Exchange => {
-                let (gf, gt) = (group_of(from), group_of(to));
-                let mut touched: Vec<usize> = [gf, gt].into_iter().flatten().collect();
-                touched.dedup();
-                for g in touched {
-                    if let Some(e) = out.get_mut(&grouping.groups[g].id) {
-                        e.exchanges += 1;
-                    }
+                // An exchange belongs to the pairing it runs on, i.e. to the helped school's
+                // group, even when the helper sits in a group of its own (a high school
+                // helping a compulsory group).
+                let helped = if inst.schools[from].helper { to } else { from };
+                if let Some(e) = group_of(helped).and_then(|g| out.get_mut(&grouping.groups[g].id))
+                {
+                    e.exchanges += 1;
                 }
             }
         }

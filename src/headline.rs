@@ -151,7 +151,10 @@ impl Headline {
             self.moves,
             self.max_cap_used,
         ];
-        v.extend(self.cv_after.iter().copied());
+        // A run that failed has no CVs; keep the columns aligned.
+        v.extend(
+            (0..CV_KEYS.len() * LEVELS.len()).map(|i| self.cv_after.get(i).copied().flatten()),
+        );
         v.push(self.floors_met);
         v.push(Some(self.seconds));
         v

@@ -150,14 +150,20 @@ fn an_exchange_returns_after_exactly_exchange_years() {
             !exchanged.is_empty(),
             "the tiny example makes exchanges in 2026"
         );
-        for y in 2027..=2029 {
+        // Away for exactly `years` summers: not back (and not moved) before, back then.
+        let back = 2026 + years as i32;
+        for y in 2027..=back {
             let returns = teachers_in(&out.join(format!("{y}/plan/returns.csv")), "teacher");
-            let back_now = y == 2026 + years as i32;
+            let moved = teachers_in(&out.join(format!("{y}/plan/moves.csv")), "teacher");
             for t in &exchanged {
                 assert_eq!(
                     returns.contains(t),
-                    back_now,
+                    y == back,
                     "teacher {t} in {y} with exchange_years = {years}"
+                );
+                assert!(
+                    !moved.contains(t),
+                    "teacher {t} moved in {y} while away or returning"
                 );
             }
         }

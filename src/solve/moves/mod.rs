@@ -331,7 +331,15 @@ pub fn plan_moves(
     pairings: &[PairingRow],
     options: &MipOptions,
 ) -> Result<MovesOutcome, Error> {
-    plan_moves_with(inst, policy, grouping, pairings, options, true, &pins::NO_PINS)
+    plan_moves_with(
+        inst,
+        policy,
+        grouping,
+        pairings,
+        options,
+        true,
+        &pins::NO_PINS,
+    )
 }
 
 /// [`plan_moves`] under the planner's locks (hard constraints, checked against the rules
@@ -358,7 +366,15 @@ pub fn plan_moves_per_teacher(
     pairings: &[PairingRow],
     options: &MipOptions,
 ) -> Result<MovesOutcome, Error> {
-    plan_moves_with(inst, policy, grouping, pairings, options, false, &pins::NO_PINS)
+    plan_moves_with(
+        inst,
+        policy,
+        grouping,
+        pairings,
+        options,
+        false,
+        &pins::NO_PINS,
+    )
 }
 
 fn plan_moves_with(

@@ -12,9 +12,7 @@ use std::collections::BTreeMap;
 use super::Context;
 use super::arcs::{Arc, ArcKind};
 use super::classes::Class;
-use super::state::{
-    Pinned, helper_may_send, max_level, township_bound, weak_side_may_send,
-};
+use super::state::{Pinned, helper_may_send, max_level, township_bound, weak_side_may_send};
 use crate::diagnostics::{Problem, Problems};
 use crate::domain::instance::{Instance, Sex};
 use crate::error::Error;
@@ -128,7 +126,8 @@ impl Pins {
 
     /// The locked destination of a single-teacher class.
     pub fn move_to(&self, c: &Class) -> Option<usize> {
-        c.single.and_then(|t| self.move_to.get(t).copied().flatten())
+        c.single
+            .and_then(|t| self.move_to.get(t).copied().flatten())
     }
 
     /// Drops the arcs the locks forbid: every arc of a `stay`, arcs to an avoided school, and
@@ -411,8 +410,7 @@ fn way_breaks(ctx: &Context, t: usize, from: usize, to: usize, w: Way) -> Option
     let inst = ctx.inst;
     let policy = ctx.policy;
     let age = inst.age(t, policy.plan_year);
-    if township_bound(inst, policy, t) && inst.schools[from].township != inst.schools[to].township
-    {
+    if township_bound(inst, policy, t) && inst.schools[from].township != inst.schools[to].township {
         let who = match inst.teachers[t].sex {
             Sex::Male => "man",
             Sex::Female => "woman",

@@ -201,3 +201,56 @@ fn check_consistency(rows: &[LockRow], inst: &Instance, problems: &mut Problems)
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::moves::testkit::tiny;
+
+    fn read(rows: &str) -> Result<Vec<LockRow>, Problems> {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("locks.csv");
+        std::fs::write(&p, format!("teacher,action,school\n{rows}")).expect("write");
+        read_locks(&p, &tiny())
+    }
+
+    #[test]
+    fn reads_the_three_actions() {
+        let rows = read("A,stay,\nB,move,S2\nC,avoid,S2\nC,avoid,S1\n").expect("locks");
+        let acts: Vec<LockAction> = rows.iter().map(|r| r.action).collect();
+        assert_eq!(
+            acts,
+            [
+                LockAction::Stay,
+                LockAction::Move(2),
+                LockAction::Avoid(2),
+                LockAction::Avoid(1)
+            ]
+        );
+        assert_eq!(rows[1].at(), "locks.csv:3");
+    }
+
+    #[test]
+    fn problems_are_located() {
+        let p = read("X,stay,\nA,stay,S1\nB,avoid,\nB,move,S2\nB,move,S1\nC,move,S2\nC,avoid,S2\n")
+            .expect_err("problems")
+            .to_string();
+        assert!(p.contains("locks.csv:2:1: unknown teacher `X`"), "{p}");
+        assert!(
+            p.contains("locks.csv:3:3: a `stay` lock takes no school"),
+            "{p}"
+        );
+        assert!(
+            p.contains("locks.csv:4:3: a `avoid` lock needs a school"),
+            "{p}"
+        );
+        assert!(
+            p.contains("locks.csv:6: B: move to S1 here and move to S2 on line 5"),
+            "{p}"
+        );
+        assert!(
+            p.contains("move to and avoid the same school contradict"),
+            "{p}"
+        );
+    }
+}

@@ -544,3 +544,142 @@ pub fn diff(inst: &Instance, pins: &Pins, moves: &[MoveRow]) -> Vec<DiffRow> {
     rows.sort_by(|a, b| a.teacher.cmp(&b.teacher));
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::grouping::Grouping;
+    use crate::plan::{GroupRow, Role};
+    use crate::solve::mip::MipOptions;
+    use crate::solve::moves::plan_moves_pinned;
+    use crate::solve::moves::testkit::*;
+
+    /// tiny() with group g-1 = S1, S2 and one transfer allowed: S1's two math teachers
+    /// (B 8 years, C 3 years) compete for S2's math post; B moves by the tie-break.
+    fn solve(
+        locks: &[(usize, LockAction)],
+        previous: Option<Vec<Outcome>>,
+    ) -> Result<Vec<MoveRow>, Error> {
+        let inst = tiny();
+        let mut policy = policy();
+        policy.rotation.exchanges_per_pairing = 0;
+        policy.rotation.cross_cap_share = 0.34;
+        policy.rotation.max_move_km = Some(10.0);
+        let rows: Vec<GroupRow> = ["S1", "S2"]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| GroupRow {
+                track: "compulsory".into(),
+                group: "g-1".into(),
+                school: (*s).into(),
+                role: if i == 0 { Role::Core } else { Role::Member },
+            })
+            .collect();
+        let g = Grouping::from_rows(&inst, &rows).expect("groups");
+        let locks = locks
+            .iter()
+            .enumerate()
+            .map(|(i, &(teacher, action))| LockRow {
+                file: "locks.csv".into(),
+                line: i + 2,
+                teacher,
+                action,
+            })
+            .collect();
+        let pins = Pins::new(inst.teachers.len(), locks, previous);
+        plan_moves_pinned(&inst, &policy, &g, &[], &MipOptions::default(), &pins).map(|o| o.moves)
+    }
+
+    fn movers(moves: &[MoveRow]) -> Vec<(&str, &str)> {
+        moves
+            .iter()
+            .map(|m| (m.teacher.as_str(), m.to.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn without_pins_the_tie_break_moves_b() {
+        assert_eq!(movers(&solve(&[], None).expect("solve")), [("B", "S2")]);
+    }
+
+    #[test]
+    fn stay_and_avoid_locks_hand_the_move_to_c() {
+        let m = solve(&[(1, LockAction::Stay)], None).expect("solve");
+        assert_eq!(movers(&m), [("C", "S2")]);
+        let m = solve(&[(1, LockAction::Avoid(2))], None).expect("solve");
+        assert_eq!(movers(&m), [("C", "S2")]);
+    }
+
+    #[test]
+    fn a_move_lock_moves_that_teacher_even_covering_nothing() {
+        let m = solve(&[(2, LockAction::Move(2))], None).expect("solve");
+        assert_eq!(movers(&m), [("C", "S2")]);
+        // D (chinese, S2) to S1, where no chinese post exists: still moved; the cap then
+        // leaves S2's math post empty.
+        let m = solve(&[(3, LockAction::Move(1))], None).expect("solve");
+        assert_eq!(movers(&m), [("D", "S1")]);
+    }
+
+    #[test]
+    fn a_lock_outside_the_group_names_t1() {
+        // S3 is outside g-1 and no pairing links it to S1.
+        match solve(&[(1, LockAction::Move(3))], None) {
+            Err(Error::Input(p)) => {
+                let text = p.to_string();
+                assert!(text.contains("locks.csv:2: B move to S3: T1"), "{text}");
+            }
+            other => panic!("expected a rejection, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn two_forced_transfers_over_the_cap_are_explained() {
+        match solve(&[(1, LockAction::Move(2)), (2, LockAction::Move(2))], None) {
+            Err(Error::Infeasible(why)) => {
+                assert!(why.contains("T2: group g-1 has 2 move locks"), "{why}");
+                assert!(why.contains("its cap is 1"), "{why}");
+            }
+            other => panic!("expected infeasible, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_published_plan_wins_ties_the_tie_break_would_break() {
+        // The published plan moved C, not B: both are optimal, so C moves again.
+        let mut prev = vec![Outcome::Stay; 4];
+        prev[2] = Outcome::Move(MoveKind::Transfer, 2);
+        let m = solve(&[], Some(prev.clone())).expect("solve");
+        assert_eq!(movers(&m), [("C", "S2")]);
+        let inst = tiny();
+        let pins = Pins::new(4, Vec::new(), Some(prev));
+        assert!(diff(&inst, &pins, &m).is_empty());
+    }
+
+    #[test]
+    fn diff_reasons_name_the_lock() {
+        let inst = tiny();
+        let mut prev = vec![Outcome::Stay; 4];
+        prev[1] = Outcome::Move(MoveKind::Transfer, 2);
+        let lock = LockRow {
+            file: "locks.csv".into(),
+            line: 2,
+            teacher: 1,
+            action: LockAction::Stay,
+        };
+        let pins = Pins::new(4, vec![lock], Some(prev));
+        let m = solve(&[(1, LockAction::Stay)], None).expect("solve");
+        let d = diff(&inst, &pins, &m);
+        assert_eq!(d.len(), 2);
+        assert_eq!(
+            (
+                d[0].teacher.as_str(),
+                d[0].previous.as_str(),
+                d[0].now.as_str()
+            ),
+            ("B", "transfer S2", "stay")
+        );
+        assert_eq!(d[0].reason, "locked: stay");
+        assert_eq!(d[1].teacher, "C");
+        assert_eq!(d[1].reason, "displaced by a lock on B (same subject at S1)");
+    }
+}

@@ -215,7 +215,7 @@ pub fn check_locks(ctx: &Context, pins: &Pins) -> Result<(), Error> {
         return Err(Error::Input(problems));
     }
     let mut over = Vec::new();
-    let n_ex = ctx.policy.rotation.exchanges_per_pairing as usize;
+    let n_ex = ctx.policy.rotation.exchanges_per_pairing;
     for (way, locks) in &forced {
         let ids = locks
             .iter()

@@ -511,28 +511,45 @@ pub fn diff(inst: &Instance, pins: &Pins, moves: &[MoveRow]) -> Vec<DiffRow> {
                 }
             }
             let mine = subjects(t);
-            pins.locks
-                .iter()
-                .find_map(|l| {
-                    let at = match l.action {
-                        LockAction::Stay => inst.teachers[l.teacher].school,
-                        LockAction::Move(s) | LockAction::Avoid(s) => s,
-                    };
-                    let shared = subjects(l.teacher).iter().any(|s| mine.contains(s));
-                    (shared && places.contains(&at)).then(|| {
+            // A lock touching one of this teacher's schools: first one sharing a subject
+            // there, else any (say, a freed transfer slot of the same school).
+            let touching = |l: &LockRow| {
+                let own = inst.teachers[l.teacher].school;
+                let at = match l.action {
+                    LockAction::Stay => own,
+                    LockAction::Move(s) | LockAction::Avoid(s) => s,
+                };
+                [at, own].into_iter().find(|s| places.contains(s))
+            };
+            let by_subject = pins.locks.iter().find_map(|l| {
+                let at = touching(l)?;
+                subjects(l.teacher)
+                    .iter()
+                    .any(|s| mine.contains(s))
+                    .then(|| {
                         format!(
                             "displaced by a lock on {} (same subject at {})",
                             inst.teachers[l.teacher].id, inst.schools[at].id
                         )
                     })
+            });
+            let by_school = || {
+                pins.locks.iter().find_map(|l| {
+                    touching(l).map(|at| {
+                        format!(
+                            "displaced by a lock on {} (same school {})",
+                            inst.teachers[l.teacher].id, inst.schools[at].id
+                        )
+                    })
                 })
-                .unwrap_or_else(|| {
-                    if pins.locks.is_empty() {
-                        "re-optimised".into()
-                    } else {
-                        "re-optimised after locks".into()
-                    }
-                })
+            };
+            by_subject.or_else(by_school).unwrap_or_else(|| {
+                if pins.locks.is_empty() {
+                    "re-optimised".into()
+                } else {
+                    "re-optimised after locks".into()
+                }
+            })
         };
         rows.push(DiffRow {
             teacher: inst.teachers[t].id.clone(),

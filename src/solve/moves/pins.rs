@@ -577,11 +577,20 @@ mod tests {
         locks: &[(usize, LockAction)],
         previous: Option<Vec<Outcome>>,
     ) -> Result<Vec<MoveRow>, Error> {
+        solve_with(locks, previous, |_| {})
+    }
+
+    fn solve_with(
+        locks: &[(usize, LockAction)],
+        previous: Option<Vec<Outcome>>,
+        tweak: impl Fn(&mut crate::domain::policy::Policy),
+    ) -> Result<Vec<MoveRow>, Error> {
         let inst = tiny();
         let mut policy = policy();
         policy.rotation.exchanges_per_pairing = 0;
         policy.rotation.cross_cap_share = 0.34;
         policy.rotation.max_move_km = Some(10.0);
+        tweak(&mut policy);
         let rows: Vec<GroupRow> = ["S1", "S2"]
             .iter()
             .enumerate()
@@ -647,6 +656,25 @@ mod tests {
             }
             other => panic!("expected a rejection, got {other:?}"),
         }
+    }
+
+    fn rejection(r: Result<Vec<MoveRow>, Error>) -> String {
+        match r {
+            Err(Error::Input(p)) => p.to_string(),
+            other => panic!("expected a rejection, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn t10_and_t1_locks_are_rejected_with_their_ids() {
+        // S1 → S2 is 5 km.
+        let text = rejection(solve_with(&[(1, LockAction::Move(2))], None, |p| {
+            p.rotation.max_move_km = Some(1.0);
+        }));
+        assert!(text.contains("B move to S2: T10 — 5.0 km"), "{text}");
+        // The helper's teacher A: no pairing here, so no way to S1 (T1).
+        let text = rejection(solve(&[(0, LockAction::Move(1))], None));
+        assert!(text.contains("A move to S1: T1"), "{text}");
     }
 
     #[test]

@@ -13,7 +13,8 @@ use crate::io::plan_files::{self, GROUPS};
 use crate::io::summary::{SUMMARY, Summary};
 use crate::solve::groups::{GroupsOutcome, form_groups};
 use crate::solve::mip::MipOptions;
-use crate::solve::moves::{MovesOutcome, plan_moves};
+use crate::solve::moves::pins::{self, Pins};
+use crate::solve::moves::{MovesOutcome, plan_moves_pinned};
 use crate::solve::pairing::{self, PairingOutcome, PairingProblem};
 
 /// Options shared by every solving verb.
@@ -116,11 +117,6 @@ pub fn step_rotate(
     dir: &Path,
     opts: &RunOptions,
 ) -> Result<MovesOutcome> {
-    if opts.locks.is_some() || opts.previous.is_some() {
-        return Err(Error::Usage(
-            "`--locks` and `--previous` are not built yet; run without them".into(),
-        ));
-    }
     for (name, step) in [
         (plan_files::GROUPS, "groups"),
         (plan_files::PAIRINGS, "pair"),
@@ -133,7 +129,16 @@ pub fn step_rotate(
     }
     let grouping = Grouping::from_rows(inst, &plan_files::read_groups(dir)?)?;
     let pairing_rows = plan_files::read_pairings(dir)?;
-    let out = match plan_moves(inst, policy, &grouping, &pairing_rows, &opts.mip(policy)) {
+    let pins = load_pins(inst, opts)?;
+    let solved = plan_moves_pinned(
+        inst,
+        policy,
+        &grouping,
+        &pairing_rows,
+        &opts.mip(policy),
+        &pins,
+    );
+    let out = match solved {
         Ok(out) => out,
         Err(Error::Infeasible(why)) => {
             let mut summary = Summary::load(dir);
@@ -154,8 +159,31 @@ pub fn step_rotate(
     plan_files::write_moves(dir, &out.moves).map_err(Error::write(dir.join(plan_files::MOVES)))?;
     plan_files::write_returns(dir, &out.returns)
         .map_err(Error::write(dir.join(plan_files::RETURNS)))?;
+    let mut rotation = out.rotation_summary();
+    if pins.previous.is_some() {
+        let diff = pins::diff(inst, &pins, &out.moves);
+        plan_files::write_csv(
+            &dir.join(DIFF),
+            &["teacher", "previous", "now", "reason"],
+            diff.iter().map(|d| {
+                vec![
+                    d.teacher.clone(),
+                    d.previous.clone(),
+                    d.now.clone(),
+                    d.reason.clone(),
+                ]
+            }),
+        )
+        .map_err(Error::write(dir.join(DIFF)))?;
+        let mut prev = serde_json::Map::new();
+        prev.insert("changed".into(), Value::from(diff.len()));
+        rotation.insert("previous".into(), Value::Object(prev));
+    }
+    if !pins.locks.is_empty() {
+        rotation.insert("locks".into(), Value::from(pins.locks.len()));
+    }
     let mut summary = Summary::load(dir);
-    summary.set("rotation", Value::Object(out.rotation_summary()));
+    summary.set("rotation", Value::Object(rotation));
     let metrics = crate::metrics::rotation_metrics(
         inst,
         policy,
@@ -169,6 +197,33 @@ pub fn step_rotate(
     }
     summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))?;
     Ok(out)
+}
+
+/// `diff.csv`: the teachers whose outcome changed from the published plan (`--previous`).
+pub const DIFF: &str = "diff.csv";
+
+/// The locks file and the published plan of `opts`, read before anything is written (the
+/// published plan may be the folder being re-planned).
+fn load_pins(inst: &Instance, opts: &RunOptions) -> Result<Pins> {
+    let locks = match &opts.locks {
+        Some(path) => crate::io::locks::read_locks(path, inst)?,
+        None => Vec::new(),
+    };
+    let previous = match &opts.previous {
+        Some(prev) => {
+            if !prev.join(plan_files::MOVES).exists() {
+                return Err(Error::Input(Problems(vec![plan_files::missing_plan_file(
+                    prev,
+                    plan_files::MOVES,
+                    "rotate",
+                )])));
+            }
+            let moves = plan_files::read_moves(prev)?;
+            Some(Pins::previous_outcomes(inst, &moves)?)
+        }
+        None => None,
+    };
+    Ok(Pins::new(inst.teachers.len(), locks, previous))
 }
 
 /// All three steps into `dir`; returns the final summary.

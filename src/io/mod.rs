@@ -5,6 +5,7 @@ pub mod csv_table;
 pub mod instance_reader;
 pub mod instance_writer;
 pub mod instance_xlsx;
+pub mod locks;
 pub mod plan_files;
 pub mod summary;
 pub mod text;

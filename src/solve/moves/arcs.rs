@@ -62,6 +62,9 @@ pub fn build_arcs(ctx: &Context, classes: &[Class]) -> Vec<Arc> {
         }
         let a = c.school;
         let n = c.size() as u32;
+        // A move lock must reach its school even when the teacher covers nothing there and
+        // it is not the nearest, so it gets its own covers-nothing arc.
+        let locked_to = ctx.pins.move_to(c);
         // Transfers (T1: inside the group; T9: destination's lowest level).
         if let Some(g) = ctx.grouping.school_group[a] {
             let mut nearest: Option<(f64, usize)> = None;
@@ -74,6 +77,16 @@ pub fn build_arcs(ctx: &Context, classes: &[Class]) -> Vec<Arc> {
                 }
                 let km = ctx.inst.distance(a, b);
                 covered_arcs(ctx, c, ci, b, ArcKind::Transfer, km, n, &mut arcs);
+                if locked_to == Some(b) {
+                    arcs.push(Arc {
+                        class: ci,
+                        dest: b,
+                        kind: ArcKind::Transfer,
+                        subject: None,
+                        km,
+                        ub: n,
+                    });
+                }
                 if nearest.is_none_or(|(d, _)| km < d) {
                     nearest = Some((km, b));
                 }
@@ -115,6 +128,16 @@ pub fn build_arcs(ctx: &Context, classes: &[Class]) -> Vec<Arc> {
                     }
                     let km = ctx.inst.distance(a, b);
                     covered_arcs(ctx, c, ci, b, kind, km, cap, &mut arcs);
+                    if locked_to == Some(b) {
+                        arcs.push(Arc {
+                            class: ci,
+                            dest: b,
+                            kind,
+                            subject: None,
+                            km,
+                            ub: cap,
+                        });
+                    }
                     if nearest.is_none_or(|(d, _)| km < d) {
                         nearest = Some((km, b));
                     }

@@ -30,6 +30,9 @@ pub struct Class {
     pub eligible: bool,
     /// Key teacher (only distinguished when the national floor is on).
     pub key: bool,
+    /// The one teacher of a class of one: per-teacher mode, or a teacher a lock or the
+    /// published plan names (see `pins`), who must not be merged with others.
+    pub single: Option<usize>,
     /// Teacher indices, the one who moves first first: most years at the school, then
     /// smallest id.
     pub teachers: Vec<usize>,
@@ -52,7 +55,8 @@ struct Key {
     young_ok: bool,
     eligible: bool,
     key: bool,
-    /// Distinct per teacher when aggregation is off (the per-teacher model).
+    /// Distinct per teacher when aggregation is off (the per-teacher model) or the teacher
+    /// is pinned.
     single: Option<usize>,
 }
 
@@ -83,7 +87,7 @@ pub fn build_classes(ctx: &Context, aggregate: bool) -> Vec<Class> {
                     && ctx.grouped_or_helper(school)
                     && floor_eligible_person(inst, policy, ctx.state, t),
                 key: floor && inst.teachers[t].key,
-                single: (!aggregate).then_some(t),
+                single: (!aggregate || ctx.pins.distinct(t)).then_some(t),
             }
         } else {
             Key {
@@ -96,7 +100,7 @@ pub fn build_classes(ctx: &Context, aggregate: bool) -> Vec<Class> {
                 young_ok: false,
                 eligible: false,
                 key: false,
-                single: (!aggregate).then_some(t),
+                single: (!aggregate || ctx.pins.distinct(t)).then_some(t),
             }
         };
         by_key.entry(key).or_default().push(t);
@@ -120,6 +124,7 @@ pub fn build_classes(ctx: &Context, aggregate: bool) -> Vec<Class> {
                 young_ok: k.young_ok,
                 eligible: k.eligible,
                 key: k.key,
+                single: k.single,
                 teachers,
             }
         })
@@ -137,6 +142,7 @@ pub fn merge_by_arcs(classes: Vec<Class>, arcs: &[super::arcs::Arc], ctx: &Conte
         bool,
         bool,
         bool,
+        Option<usize>,
         Vec<(super::arcs::ArcKind, usize, Option<usize>)>,
     );
     let mut sig_arcs: Vec<Vec<(super::arcs::ArcKind, usize, Option<usize>)>> =
@@ -147,7 +153,15 @@ pub fn merge_by_arcs(classes: Vec<Class>, arcs: &[super::arcs::Arc], ctx: &Conte
     let mut by_sig: BTreeMap<Sig, usize> = BTreeMap::new();
     let mut out: Vec<Class> = Vec::new();
     for (c, s) in classes.into_iter().zip(sig_arcs) {
-        let sig: Sig = (c.school, c.subjects.clone(), c.free, c.eligible, c.key, s);
+        let sig: Sig = (
+            c.school,
+            c.subjects.clone(),
+            c.free,
+            c.eligible,
+            c.key,
+            c.single,
+            s,
+        );
         match by_sig.get(&sig) {
             Some(&i) => out[i].teachers.extend(c.teachers),
             None => {

@@ -12,6 +12,7 @@ pub mod classes;
 pub mod explain;
 pub mod extract;
 pub mod model;
+pub mod pins;
 #[cfg(test)]
 mod proptests;
 pub mod state;
@@ -39,7 +40,8 @@ use crate::solve::mip::{MipOptions, SolveStatus, relative_gap};
 use arcs::{Arc, ArcKind};
 use classes::Class;
 use explain::Shortfall;
-use model::{Component, ComponentSolution, LEVELS, LevelStat, Levels};
+use model::{CHANGES_LEVEL, Component, ComponentSolution, LEVELS, LevelStat, Levels};
+use pins::Pins;
 use state::RotationState;
 
 /// A pairing resolved to indices, with the schools an exchange along it may reach.
@@ -74,6 +76,8 @@ pub struct Context<'a> {
     /// Per group: staff after returns and the T2 cap.
     pub staff: Vec<u32>,
     pub caps: Vec<u32>,
+    /// Locks and the published plan ([`pins::NO_PINS`] for a plain run).
+    pub pins: &'a Pins,
 }
 
 impl<'a> Context<'a> {
@@ -134,6 +138,7 @@ impl<'a> Context<'a> {
             partner_pairings,
             staff,
             caps,
+            pins: &pins::NO_PINS,
         })
     }
 
@@ -275,6 +280,8 @@ pub struct MovesOutcome {
     pub parts: usize,
     pub classes: usize,
     pub arcs: usize,
+    /// Level names, in the order of `levels`.
+    pub level_names: Vec<&'static str>,
 }
 
 impl MovesOutcome {
@@ -299,7 +306,12 @@ impl MovesOutcome {
         );
         m.insert(
             "levels".into(),
-            Value::Array(LEVELS.iter().map(|n| Value::String((*n).into())).collect()),
+            Value::Array(
+                self.level_names
+                    .iter()
+                    .map(|n| Value::String((*n).into()))
+                    .collect(),
+            ),
         );
         m.insert(
             "exchange_shortfalls".into(),
@@ -319,7 +331,29 @@ pub fn plan_moves(
     pairings: &[PairingRow],
     options: &MipOptions,
 ) -> Result<MovesOutcome, Error> {
-    plan_moves_with(inst, policy, grouping, pairings, options, true)
+    plan_moves_with(
+        inst,
+        policy,
+        grouping,
+        pairings,
+        options,
+        true,
+        &pins::NO_PINS,
+    )
+}
+
+/// [`plan_moves`] under the planner's locks (hard constraints, checked against the rules
+/// first) and, with a published plan, a fifth level keeping as many of its outcomes as the
+/// four optimal levels allow.
+pub fn plan_moves_pinned(
+    inst: &Instance,
+    policy: &Policy,
+    grouping: &Grouping,
+    pairings: &[PairingRow],
+    options: &MipOptions,
+    pins: &Pins,
+) -> Result<MovesOutcome, Error> {
+    plan_moves_with(inst, policy, grouping, pairings, options, true, pins)
 }
 
 /// The same model with one binary per teacher and arc (no aggregation), kept to measure
@@ -332,7 +366,15 @@ pub fn plan_moves_per_teacher(
     pairings: &[PairingRow],
     options: &MipOptions,
 ) -> Result<MovesOutcome, Error> {
-    plan_moves_with(inst, policy, grouping, pairings, options, false)
+    plan_moves_with(
+        inst,
+        policy,
+        grouping,
+        pairings,
+        options,
+        false,
+        &pins::NO_PINS,
+    )
 }
 
 fn plan_moves_with(
@@ -342,10 +384,13 @@ fn plan_moves_with(
     pairing_rows: &[PairingRow],
     options: &MipOptions,
     aggregate: bool,
+    pins: &Pins,
 ) -> Result<MovesOutcome, Error> {
     let started = Instant::now();
     let state = RotationState::new(inst, policy);
-    let ctx = Context::new(inst, policy, grouping, &state, pairing_rows)?;
+    let mut ctx = Context::new(inst, policy, grouping, &state, pairing_rows)?;
+    ctx.pins = pins;
+    pins::check_locks(&ctx, pins)?;
     let fine = classes::build_classes(&ctx, aggregate);
     let (classes, arcs) = if aggregate {
         let first = arcs::build_arcs(&ctx, &fine);
@@ -356,6 +401,7 @@ fn plan_moves_with(
         let arcs = arcs::build_arcs(&ctx, &fine);
         (fine.clone(), arcs)
     };
+    let arcs = pins.restrict_arcs(&classes, arcs);
     let floor = if policy.rotation.national_floor {
         let req = explain::floor_requirement(&ctx, &classes);
         explain::check_floor_bounds(&ctx, &classes, &arcs, req)?;
@@ -387,13 +433,20 @@ fn plan_moves_with(
             );
         }
     }
-    let levels = merge_levels(&sols, LEVELS.len());
+    let mut level_names = LEVELS.to_vec();
+    if pins.previous.is_some() {
+        level_names.push(CHANGES_LEVEL);
+    }
+    let levels = merge_levels(&sols, level_names.len());
     let status = levels
         .iter()
         .map(|l| l.status)
         .reduce(SolveStatus::combine)
         .unwrap_or(SolveStatus::Infeasible);
     if status == SolveStatus::Infeasible {
+        if !pins.locks.is_empty() {
+            return Err(Error::Infeasible(pins::infeasible_locks(&ctx, pins)));
+        }
         return Err(Error::Infeasible(explain::floor_infeasible(
             &ctx, &classes, &arcs, floor,
         )));
@@ -423,6 +476,7 @@ fn plan_moves_with(
         parts: parts.len(),
         classes: classes.len(),
         arcs: arcs.len(),
+        level_names,
     })
 }
 

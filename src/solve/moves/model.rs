@@ -14,6 +14,10 @@ use crate::solve::mip::{MipError, MipModel, MipOptions, Sense, SolveStatus};
 /// The level names of the rotation step, in order.
 pub const LEVELS: [&str; 4] = ["exchanges", "shortage", "teachers_moved", "km"];
 
+/// The fifth level, only with a published plan (`--previous`): among the optimal plans, the
+/// fewest teachers whose outcome differs from it.
+pub const CHANGES_LEVEL: &str = "changes_from_previous";
+
 /// One independent part: classes working at its schools and their arcs.
 #[derive(Debug, Clone, Default)]
 pub struct Component {
@@ -97,6 +101,8 @@ pub fn solve_component(
     let mut pair_caps: BTreeMap<(usize, bool), (Expression, u64)> = BTreeMap::new();
     let mut eligible_moves = Expression::default();
     let mut key_moves = Expression::default();
+    let mut changes = Expression::default();
+    let mut locked_moves: BTreeMap<usize, Expression> = BTreeMap::new();
     for &ai in &comp.arcs {
         let a = &arcs[ai];
         let c = &classes[a.class];
@@ -132,6 +138,22 @@ pub fn solve_component(
         }
         if c.key {
             key_moves += v;
+        }
+        if ctx.pins.previous.is_some() {
+            changes += ctx.pins.change_cost(classes, a) * v;
+        }
+        if ctx.pins.move_to(c).is_some() {
+            *locked_moves.entry(a.class).or_default() += v;
+        }
+    }
+    // A move lock: the teacher's only arcs lead to the locked school (see
+    // `Pins::restrict_arcs`); one of them carries them. A class left without arcs is caught
+    // before solving by `pins::check_locks`.
+    // ("Shortage before" has no arcs by design: nobody moves there.)
+    for &ci in &comp.classes {
+        if levels == Levels::All && ctx.pins.move_to(&classes[ci]).is_some() {
+            let e = locked_moves.remove(&ci).unwrap_or_default();
+            m.constrain(constraint::eq(e, 1.0));
         }
     }
     for (ci, e) in per_class {
@@ -182,7 +204,7 @@ pub fn solve_component(
             }
         }
     }
-    let objectives = match levels {
+    let mut objectives = match levels {
         Levels::All => vec![
             (exchanges, Sense::Maximise),
             (shortage, Sense::Minimise),
@@ -191,6 +213,17 @@ pub fn solve_component(
         ],
         Levels::ShortageOnly => vec![(shortage, Sense::Minimise)],
     };
+    // Like the shortage's constant: published moves that no flow can keep count outside the
+    // objective.
+    let mut changes_constant = 0.0;
+    if levels == Levels::All && ctx.pins.previous.is_some() {
+        changes_constant = comp
+            .classes
+            .iter()
+            .map(|&ci| ctx.pins.change_constant(&classes[ci]))
+            .sum();
+        objectives.push((changes, Sense::Minimise));
+    }
     let lex = m.solve_lexicographic(&objectives, options, None)?;
     let shortage_level = match levels {
         Levels::All => 1,
@@ -203,6 +236,8 @@ pub fn solve_component(
         .map(|(i, l)| {
             let c = if i == shortage_level {
                 shortage_constant
+            } else if i == 4 {
+                changes_constant
             } else {
                 0.0
             };

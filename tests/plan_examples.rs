@@ -202,3 +202,48 @@ fn plan_report_writes_the_html() {
         "an English report"
     );
 }
+
+/// The shipped county: a proven-optimal plan that passes `verify`, whose summary matches the
+/// golden file.
+#[test]
+fn hezhang_plan_is_optimal_verified_and_golden() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inst = root().join("instances/hezhang");
+    let policy = inst.join("policy.toml");
+    let out = dir.path().join("plan");
+    let (code, text) = rotaplan(&["plan", s(&inst), "--policy", s(&policy), "--out", s(&out)]);
+    assert_eq!(code, 0, "{text}");
+    let summary: Value =
+        serde_json::from_slice(&fs::read(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    for step in ["groups", "pairing", "rotation"] {
+        assert_eq!(
+            summary[step]["status"], "optimal",
+            "{step}: {}",
+            summary[step]
+        );
+    }
+    let (code, text) = rotaplan(&[
+        "verify",
+        s(&inst),
+        "--policy",
+        s(&policy),
+        "--plan",
+        s(&out),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let golden = root().join("tests/golden/hezhang.summary.json");
+    let got = without_timings(&summary);
+    if std::env::var_os("ROTAPLAN_UPDATE_GOLDEN").is_some() {
+        fs::write(
+            &golden,
+            serde_json::to_string_pretty(&got).expect("json") + "\n",
+        )
+        .expect("write golden");
+    }
+    let want: Value = serde_json::from_slice(
+        &fs::read(&golden).expect("golden file (ROTAPLAN_UPDATE_GOLDEN=1 writes it)"),
+    )
+    .expect("json");
+    assert_eq!(got, want, "summary.json differs from {}", golden.display());
+}

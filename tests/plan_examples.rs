@@ -67,6 +67,26 @@ fn without_timings(v: &Value) -> Value {
     }
 }
 
+/// Compares a summary (timings aside) with `tests/golden/<name>.summary.json`.
+fn assert_golden(name: &str, summary: &Value) {
+    let golden = root()
+        .join("tests/golden")
+        .join(format!("{name}.summary.json"));
+    let got = without_timings(summary);
+    if std::env::var_os("ROTAPLAN_UPDATE_GOLDEN").is_some() {
+        fs::write(
+            &golden,
+            serde_json::to_string_pretty(&got).expect("json") + "\n",
+        )
+        .expect("write golden");
+    }
+    let want: Value = serde_json::from_slice(
+        &fs::read(&golden).expect("golden file (ROTAPLAN_UPDATE_GOLDEN=1 writes it)"),
+    )
+    .expect("json");
+    assert_eq!(got, want, "summary.json differs from {}", golden.display());
+}
+
 fn check_example(name: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("plan");
@@ -150,23 +170,7 @@ fn check_example(name: &str) {
         );
     }
 
-    // Golden summary.
-    let golden = root()
-        .join("tests/golden")
-        .join(format!("{name}.summary.json"));
-    let got = without_timings(&summary);
-    if std::env::var_os("ROTAPLAN_UPDATE_GOLDEN").is_some() {
-        fs::write(
-            &golden,
-            serde_json::to_string_pretty(&got).expect("json") + "\n",
-        )
-        .expect("write golden");
-    }
-    let want: Value = serde_json::from_slice(
-        &fs::read(&golden).expect("golden file (ROTAPLAN_UPDATE_GOLDEN=1 writes it)"),
-    )
-    .expect("json");
-    assert_eq!(got, want, "summary.json differs from {}", golden.display());
+    assert_golden(name, &summary);
 }
 
 #[test]
@@ -232,18 +236,5 @@ fn hezhang_plan_is_optimal_verified_and_golden() {
         s(&out),
     ]);
     assert_eq!(code, 0, "{text}");
-    let golden = root().join("tests/golden/hezhang.summary.json");
-    let got = without_timings(&summary);
-    if std::env::var_os("ROTAPLAN_UPDATE_GOLDEN").is_some() {
-        fs::write(
-            &golden,
-            serde_json::to_string_pretty(&got).expect("json") + "\n",
-        )
-        .expect("write golden");
-    }
-    let want: Value = serde_json::from_slice(
-        &fs::read(&golden).expect("golden file (ROTAPLAN_UPDATE_GOLDEN=1 writes it)"),
-    )
-    .expect("json");
-    assert_eq!(got, want, "summary.json differs from {}", golden.display());
+    assert_golden("hezhang", &summary);
 }

@@ -194,7 +194,20 @@ pub fn known_key_paths() -> Vec<String> {
 }
 
 impl Policy {
-    /// Parses a policy file's text. `file` names it in problems.
+    /// Parses a policy file's text. `file` names it in problems. Missing keys take SPEC's
+    /// defaults; an unknown key is a problem with a did-you-mean.
+    ///
+    /// ```
+    /// use rotaplan::domain::Policy;
+    ///
+    /// let p = Policy::parse("[rotation]\ncross_cap_share = 0.05\n", "policy.toml").unwrap();
+    /// assert_eq!(p.rotation.cross_cap_share, 0.05);
+    /// assert_eq!(p.rotation.exempt_age_female, 50); // the default
+    ///
+    /// let err = Policy::parse("[rotation]\ncross_cap_shar = 0.05\n", "policy.toml").unwrap_err();
+    /// assert!(err.to_string().contains("policy.toml:2:1"));
+    /// assert!(err.to_string().contains("did you mean `cross_cap_share`"));
+    /// ```
     pub fn parse(text: &str, file: &str) -> Result<Policy, Problems> {
         let table: toml::Table = match text.parse() {
             Ok(t) => t,

@@ -79,6 +79,13 @@ impl Stage {
 
     /// Whether a helper of this stage may fill `slot` (P1): middle ← middle/high/nine_year,
     /// primary ← primary/nine_year, kindergarten ← kindergarten.
+    ///
+    /// ```
+    /// use rotaplan::domain::{SlotStage, Stage};
+    ///
+    /// assert!(Stage::High.can_help(SlotStage::Middle));
+    /// assert!(!Stage::High.can_help(SlotStage::Primary));
+    /// ```
     pub fn can_help(self, slot: SlotStage) -> bool {
         matches!(
             (slot, self),

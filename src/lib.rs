@@ -13,6 +13,7 @@ pub mod error;
 pub mod generate;
 pub mod headline;
 pub mod io;
+pub mod lang;
 pub mod metrics;
 pub mod pipeline;
 pub mod plan;

@@ -3,23 +3,7 @@
 //! Every phrase is a [`Key`]; templates take positional arguments `{0}`, `{1}`, … filled by
 //! [`fill`]. Strings here are plain text: the page escapes everything once, at output.
 
-/// The report's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// The `lang` attribute of the page.
-    pub fn html_code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-}
+pub use crate::lang::Lang;
 
 macro_rules! keys {
     ($($key:ident => $zh:expr, $en:expr;)*) => {

@@ -4,12 +4,12 @@
 //!
 //! Set `ROTAPLAN_UPDATE_GOLDEN=1` to rewrite the golden summaries after a deliberate change.
 
-mod common;
+
 
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 use serde_json::Value;
 

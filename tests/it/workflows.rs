@@ -1,11 +1,11 @@
 //! Scenarios, multi-year simulation and batch runs, end to end through the binary.
 
-mod common;
+
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
     let mut r = csv::Reader::from_path(path).expect("csv");

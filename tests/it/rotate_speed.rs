@@ -1,4 +1,4 @@
-//! Timings for the report, not assertions on speed: `cargo test --test rotate_speed --
+//! Timings for the report, not assertions on speed: `cargo test --release --test it rotate_speed --
 //! --ignored --nocapture`. The criterion bench (`benches/rotate.rs`) is the real measure.
 
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! locks with numbers, and `--previous` keeps the published list as it was wherever the
 //! optimum allows, listing every change in `diff.csv`.
 //!
-//! schools-tiny with its optimal groups and pairings (see tests/rotate_examples.rs): cores
+//! schools-tiny with its optimal groups and pairings (see tests/it/rotate_examples.rs): cores
 //! S3 and S7, helpers S0 (primary) and S1 (middle) paired with both groups.
 
 use std::collections::BTreeMap;

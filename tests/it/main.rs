@@ -1,0 +1,16 @@
+//! The integration tests, linked into one binary: each module drives the `rotaplan` binary or
+//! the library on small instances. One binary links HiGHS once instead of once per file.
+
+mod common;
+mod excel;
+mod groups;
+mod locks;
+mod pairing;
+mod pairing_examples;
+mod plan_examples;
+mod report;
+mod rotate_examples;
+mod rotate_speed;
+mod validate;
+mod verify;
+mod workflows;

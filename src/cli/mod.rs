@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::diagnostics::{Problem, Problems};
+use crate::diagnostics::Problems;
 use crate::domain::{Instance, Policy};
 use crate::error::{Error, Result};
 
@@ -111,9 +111,9 @@ pub fn run() -> Result<ExitCode> {
 pub fn load_policy(path: &Path) -> Result<Policy> {
     let name = path.display().to_string();
     let text = crate::io::text::read_text(path).map_err(|e| {
-        Error::Input(Problems(vec![Problem::new(
+        Error::Input(Problems(vec![e.problem(
             &name,
-            format!("cannot read the policy: {e}"),
+            false,
             "pass the path of a policy TOML file",
         )]))
     })?;

@@ -42,11 +42,7 @@ impl Table {
         let text = match super::text::read_text(&path) {
             Ok(t) => t,
             Err(e) => {
-                problems.push(Problem::new(
-                    name,
-                    format!("cannot read: {e}"),
-                    "check the file's permissions",
-                ));
+                problems.push(e.problem(name, true, "check the file's permissions"));
                 return None;
             }
         };

@@ -589,11 +589,7 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
     let text = match super::text::read_text(&path) {
         Ok(t) => t,
         Err(e) => {
-            problems.push(Problem::new(
-                file,
-                format!("cannot read: {e}"),
-                "check the file's permissions",
-            ));
+            problems.push(e.problem(file, true, "check the file's permissions"));
             return;
         }
     };

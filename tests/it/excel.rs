@@ -558,7 +558,9 @@ fn gbk_encoded_csv_fixture_is_read_by_validate() {
         let e = e.expect("entry");
         fs::copy(e.path(), d.path().join(e.file_name())).expect("copy");
     }
-    let text = rotaplan::io::text::decode(&bytes).replacen("primary", "小学部", 1);
+    let text = rotaplan::io::text::decode(&bytes)
+        .expect("the file decodes")
+        .replacen("primary", "小学部", 1);
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     fs::write(d.path().join("schools.csv"), &gbk).expect("write");
     let (code, out) = run(&["validate".as_ref(), d.path().as_os_str()]);

@@ -3,11 +3,17 @@
 
 use std::path::Path;
 
+use super::aliases::{self, Kind, TableSpec};
 use crate::diagnostics::{Problem, Problems};
+
+/// How many rows above the header a file may hold (a title, a date line), as in a workbook.
+const TITLE_ROWS: usize = 10;
 
 /// One CSV file, read whole.
 pub struct Table {
     pub file: String,
+    /// 1-based line of the header row.
+    pub header_line: usize,
     headers: Vec<String>,
     pub rows: Vec<Row>,
 }
@@ -15,7 +21,10 @@ pub struct Table {
 pub struct Row {
     /// 1-based line of the row in the file.
     pub line: usize,
+    /// In SPEC form (`男` read as `M`).
     cells: Vec<String>,
+    /// The cells as written, where that differs from the SPEC form: problems quote them.
+    written: Vec<(usize, String)>,
 }
 
 impl Table {
@@ -56,38 +65,174 @@ impl Table {
         required_columns: &[&str],
         problems: &mut Problems,
     ) -> Option<Table> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+        Table::parse_with(text, name, required_columns, None, problems)
+    }
+
+    /// Reads the instance file of `spec` (`dir/<stem>.csv`) as `import` reads its sheet:
+    /// headers may be the SPEC names or the Chinese aliases, in any order, under title rows;
+    /// cells are turned into their SPEC form (`男` → `M`, `小学` → `primary`). A cell that
+    /// does not convert is kept as written, for the typed readers to report in their words.
+    pub fn read_instance_file(
+        dir: &Path,
+        spec: &'static TableSpec,
+        problems: &mut Problems,
+    ) -> Option<Table> {
+        let name = spec.file_name();
+        let path = dir.join(&name);
+        let required: Vec<&str> = spec
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
+        if !path.exists() {
+            if spec.required {
+                problems.push(Problem::new(
+                    &name,
+                    format!("file is missing from {}", dir.display()),
+                    format!("add {name} with the header {}", required.join(",")),
+                ));
+            }
+            return None;
+        }
+        let text = match super::text::read_text(&path) {
+            Ok(t) => t,
             Err(e) => {
-                problems.push(
-                    Problem::new(
-                        name,
-                        format!("cannot read the header: {e}"),
-                        "save the file as CSV with a header row",
-                    )
-                    .at_line(1),
-                );
+                problems.push(e.problem(&name, true, "check the file's permissions"));
                 return None;
             }
         };
+        Table::parse_with(&text, &name, &required, Some(spec), problems)
+    }
+
+    /// Parses an instance file's text as [`Table::read_instance_file`] does.
+    pub fn parse_instance_file(
+        text: &str,
+        spec: &'static TableSpec,
+        problems: &mut Problems,
+    ) -> Option<Table> {
+        let required: Vec<&str> = spec
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
+        Table::parse_with(text, &spec.file_name(), &required, Some(spec), problems)
+    }
+
+    fn parse_with(
+        text: &str,
+        name: &str,
+        required_columns: &[&str],
+        spec: Option<&'static TableSpec>,
+        problems: &mut Problems,
+    ) -> Option<Table> {
+        // Offsets below are into the text without its BOM, so lines are counted on it too.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let mut records = reader.records();
+        let mut header: Option<(usize, csv::StringRecord)> = None;
+        let mut first: Option<(usize, csv::StringRecord)> = None;
+        let mut seen = 0;
+        for record in records.by_ref() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(
+                        Problem::new(
+                            name,
+                            format!("cannot read the header: {e}"),
+                            "save the file as CSV with a header row",
+                        )
+                        .at_line(e.position().map_or(1, |p| record_line(text, p.byte()))),
+                    );
+                    return None;
+                }
+            };
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let line = record.position().map_or(1, |p| record_line(text, p.byte()));
+            // A title row above the header (赫章县教师名单) is skipped, as in a workbook:
+            // the header is the first row naming a column of the table.
+            let names_a_column = spec.is_none_or(|spec| {
+                record
+                    .iter()
+                    .any(|h| aliases::column_for_header(spec, h).is_some())
+            });
+            if names_a_column {
+                header = Some((line, record));
+                break;
+            }
+            first.get_or_insert((line, record));
+            seen += 1;
+            if seen >= TITLE_ROWS {
+                break;
+            }
+        }
+        let header = header.or(first);
+        let Some((header_line, header_record)) = header else {
+            problems.push(
+                Problem::new(
+                    name,
+                    "the file is empty",
+                    format!(
+                        "write a header row ({}) and the rows under it",
+                        required_columns.join(",")
+                    ),
+                )
+                .at_line(1),
+            );
+            return None;
+        };
+        let mut headers: Vec<String> = Vec::new();
+        let mut kinds: Vec<Option<Kind>> = Vec::new();
         let mut ok = true;
+        for (i, raw) in header_record.iter().enumerate() {
+            let raw = raw.trim();
+            let column = spec.and_then(|spec| aliases::column_for_header(spec, raw));
+            let canonical = column.map_or_else(|| raw.to_string(), |c| c.name.to_string());
+            if column.is_some()
+                && let Some(first) = headers.iter().position(|h| *h == canonical)
+            {
+                ok = false;
+                problems.push(
+                    Problem::new(
+                        name,
+                        format!(
+                            "two columns mean `{canonical}` (the other is column {})",
+                            first + 1
+                        ),
+                        "delete or rename one of them",
+                    )
+                    .at(header_line, i + 1)
+                    .value(raw),
+                );
+            }
+            kinds.push(column.map(|c| c.kind));
+            headers.push(canonical);
+        }
         for col in required_columns {
             if !headers.iter().any(|h| h == col) {
                 ok = false;
+                let accepted = spec
+                    .and_then(|s| s.columns.iter().find(|c| c.name == *col))
+                    .and_then(|c| c.aliases.first())
+                    .map_or_else(String::new, |a| format!(" (or {a})"));
                 problems.push(
                     Problem::new(
                         name,
                         format!("missing column `{col}`"),
                         format!(
-                            "add a `{col}` column to the header (has: {})",
-                            headers.join(",")
+                            "add a `{col}`{accepted} column to the header (has: {})",
+                            header_record.iter().collect::<Vec<_>>().join(",")
                         ),
                     )
-                    .at(1, headers.len() + 1),
+                    .at(header_line, headers.len() + 1),
                 );
             }
         }
@@ -95,16 +240,32 @@ impl Table {
             return None;
         }
         let mut rows = Vec::new();
-        for record in reader.records() {
+        for record in records {
             match record {
                 Ok(r) => {
                     let line = r.position().map_or(0, |p| record_line(text, p.byte()));
                     if r.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
+                    let mut written = Vec::new();
+                    let cells = r
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| match kinds.get(i).copied().flatten() {
+                            Some(kind) => match aliases::canonical(c, kind) {
+                                Ok(v) if v != c => {
+                                    written.push((i, c.to_string()));
+                                    v
+                                }
+                                _ => c.to_string(),
+                            },
+                            None => c.to_string(),
+                        })
+                        .collect();
                     rows.push(Row {
                         line,
-                        cells: r.iter().map(|c| c.to_string()).collect(),
+                        cells,
+                        written,
                     });
                 }
                 Err(e) => {
@@ -122,9 +283,15 @@ impl Table {
         }
         Some(Table {
             file: name.to_string(),
+            header_line,
             headers,
             rows,
         })
+    }
+
+    /// Number of columns in the header.
+    pub fn width(&self) -> usize {
+        self.headers.len()
     }
 
     /// 0-based index of a column, if present.
@@ -166,7 +333,14 @@ impl Cells<'_> {
     pub fn problem(&mut self, col: &str, message: impl Into<String>, fix: impl Into<String>) {
         let column = self.table.column(col).map_or(0, |c| c + 1);
         let mut p = Problem::new(&self.table.file, message, fix).at(self.row.line, column);
-        if let Some(v) = self.text(col) {
+        let written = self.table.column(col).and_then(|i| {
+            self.row
+                .written
+                .iter()
+                .find(|(at, _)| *at == i)
+                .map(|(_, v)| v.trim())
+        });
+        if let Some(v) = written.or_else(|| self.text(col)) {
             p = p.value(v);
         }
         self.problems.push(p);
@@ -240,7 +414,8 @@ impl Cells<'_> {
         }
     }
 
-    /// `true`/`false` (any case), also `1`/`0`, `yes`/`no` and 是/否; empty gives `default`.
+    /// `true`/`false` (any case), or any yes/no word of [`aliases::BOOLS`]; empty gives
+    /// `default`.
     pub fn boolean(&mut self, col: &str, default: bool) -> bool {
         let Some(v) = self.text(col) else {
             return default;
@@ -251,7 +426,7 @@ impl Cells<'_> {
                 self.problem(
                     col,
                     format!("`{col}` is not true or false"),
-                    "write true or false",
+                    format!("write true or false (or {})", aliases::hint(aliases::BOOLS)),
                 );
                 default
             }
@@ -274,12 +449,9 @@ pub fn record_line(text: &str, byte: u64) -> usize {
     1 + bytes[..at].iter().filter(|b| **b == b'\n').count()
 }
 
+/// A yes/no cell in any of the words of [`aliases::BOOLS`].
 pub fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "y" | "t" | "是" => Some(true),
-        "false" | "0" | "no" | "n" | "f" | "否" => Some(false),
-        _ => None,
-    }
+    aliases::code_for(aliases::BOOLS, v).map(|c| c == "true")
 }
 
 #[cfg(test)]

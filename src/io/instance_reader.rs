@@ -1,14 +1,28 @@
 //! Reads an instance folder into an [`Instance`], collecting every problem with its location.
+//!
+//! Headers and values may be SPEC's or the Chinese words `import` accepts (one alias table,
+//! [`crate::io::aliases`]); coordinates may be km or degrees, projected as SPEC says. Inputs
+//! that the solvers and `verify` could read two ways are refused here, where both read them
+//! (docs/instance-readings.md lists each, and the readings kept).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::csv_table::Table;
+use super::aliases::{self, TableSpec};
+use super::csv_table::{Cells, Table};
 use crate::diagnostics::{Problem, Problems};
+use crate::domain::geography::Projection;
 use crate::domain::instance::{Degree, Demand, Instance, School, Sex, Teacher, Title, Township};
 use crate::domain::stage::Stage;
 
-const STAGES_HINT: &str = "use one of kindergarten, primary, middle, nine_year, high, vocational";
+fn stages_hint() -> String {
+    format!("use one of {}", aliases::hint(aliases::STAGES))
+}
+
+fn spec(stem: &str) -> &'static TableSpec {
+    // The stems are SPEC's file names, all in the alias table.
+    aliases::table(stem).unwrap_or(&aliases::TABLES[0])
+}
 
 /// Reads `dir`. On any problem, returns all of them (nothing is half-loaded).
 pub fn read_instance(dir: &Path) -> Result<Instance, Problems> {
@@ -26,9 +40,10 @@ pub fn read_instance(dir: &Path) -> Result<Instance, Problems> {
     // that had problems of its own is not reported again, so one bad school row does not
     // bury the real problems under hundreds of "unknown school" lines.
     let mut seen_ids = SeenIds::default();
-    read_townships(dir, &mut inst, &mut seen_ids, &mut problems);
+    let mut coords = Coordinates::default();
+    read_townships(dir, &mut inst, &mut seen_ids, &mut coords, &mut problems);
     read_adjacency(dir, &mut inst, &seen_ids, &mut problems);
-    read_schools(dir, &mut inst, &mut seen_ids, &mut problems);
+    read_schools(dir, &mut inst, &mut seen_ids, &mut coords, &mut problems);
     read_teachers(dir, &mut inst, &seen_ids, &mut problems);
     read_demand(dir, &mut inst, &seen_ids, &mut problems);
     read_distances(dir, &mut inst, &seen_ids, &mut problems);
@@ -43,6 +58,144 @@ pub fn read_instance(dir: &Path) -> Result<Instance, Problems> {
 struct SeenIds {
     townships: HashSet<String>,
     schools: HashSet<String>,
+    /// Loaded rows by name: bureaus often write a name where the id belongs, as in a
+    /// workbook, and a name that is not an id and names one row stands for its id.
+    township_names: HashMap<String, Vec<usize>>,
+    school_names: HashMap<String, Vec<usize>>,
+}
+
+/// The unit an instance's coordinates are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Km,
+    Degrees,
+}
+
+impl Unit {
+    fn columns(self) -> (&'static str, &'static str) {
+        match self {
+            Unit::Km => ("x_km", "y_km"),
+            Unit::Degrees => ("lat", "lng"),
+        }
+    }
+}
+
+/// What the instance's coordinates are, as far as read: the unit fixed by the first row
+/// that gives any, and the projection once the townships fix it.
+#[derive(Default)]
+struct Coordinates {
+    first: Option<(Unit, &'static str, usize)>,
+    projection: Option<Projection>,
+}
+
+/// A row's coordinates as written.
+#[derive(Debug, Clone, Copy)]
+enum Point {
+    Km(f64, f64),
+    Degrees(f64, f64),
+}
+
+impl Coordinates {
+    /// Reads one row's coordinates: `Ok(None)` when it gives none, `Err(())` when it has a
+    /// problem (recorded). A row gives x_km,y_km or lat,lng, in the instance's one unit.
+    fn read(&mut self, c: &mut Cells<'_>, file: &'static str) -> Result<Option<Point>, ()> {
+        let km = c.text("x_km").is_some() || c.text("y_km").is_some();
+        let degrees = c.text("lat").is_some() || c.text("lng").is_some();
+        if km && degrees {
+            c.problem(
+                "lat",
+                "the row gives both x_km/y_km and lat/lng",
+                "keep one pair: an instance gives coordinates in km or in degrees throughout",
+            );
+            return Err(());
+        }
+        let unit = match (km, degrees) {
+            (true, _) => Unit::Km,
+            (_, true) => Unit::Degrees,
+            _ => return Ok(None),
+        };
+        let (a, b) = unit.columns();
+        match self.first {
+            Some((first, first_file, first_line)) if first != unit => {
+                let (fa, fb) = first.columns();
+                c.problem(
+                    a,
+                    format!(
+                        "the row gives {a},{b} but {first_file} line {first_line} gives {fa},{fb}"
+                    ),
+                    "an instance uses km or degrees throughout: give every township and school \
+                     in the same unit",
+                );
+                return Err(());
+            }
+            Some(_) => {}
+            None => self.first = Some((unit, file, c.line())),
+        }
+        let mut complete = true;
+        for col in [a, b] {
+            if c.text(col).is_none() {
+                c.problem(
+                    col,
+                    format!("`{col}` is empty"),
+                    format!("give both {a} and {b}, or neither"),
+                );
+                complete = false;
+            }
+        }
+        let (x, y) = (c.float(a), c.float(b));
+        let (Some(x), Some(y)) = (x, y) else {
+            return Err(());
+        };
+        if !complete {
+            return Err(());
+        }
+        if unit == Unit::Km {
+            return Ok(Some(Point::Km(x, y)));
+        }
+        let mut in_range = true;
+        if !(-90.0..=90.0).contains(&x) {
+            c.problem(
+                "lat",
+                "`lat` is outside −90…90 degrees",
+                "give the latitude in decimal degrees (north positive, e.g. 27.13); \
+                 check that lat and lng are not swapped",
+            );
+            in_range = false;
+        }
+        if !(-180.0..=180.0).contains(&y) {
+            c.problem(
+                "lng",
+                "`lng` is outside −180…180 degrees",
+                "give the longitude in decimal degrees (east positive, e.g. 104.72)",
+            );
+            in_range = false;
+        }
+        if in_range {
+            Ok(Some(Point::Degrees(x, y)))
+        } else {
+            Err(())
+        }
+    }
+
+    /// A point in km. Degrees need the projection, which exists once a township was read
+    /// in degrees (a school in degrees among townships in km was refused as mixed).
+    fn km(&self, p: Point) -> Option<(f64, f64)> {
+        match p {
+            Point::Km(x, y) => Some((x, y)),
+            Point::Degrees(lat, lng) => self.projection.map(|pr| pr.to_km(lat, lng)),
+        }
+    }
+}
+
+/// Loaded rows' names, for references that give a name instead of an id.
+fn names_of<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, Vec<usize>> {
+    let mut out: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, n) in names.enumerate() {
+        if !n.is_empty() {
+            out.entry(n.to_string()).or_default().push(i);
+        }
+    }
+    out
 }
 
 fn unique_id(
@@ -73,55 +226,76 @@ fn read_townships(
     dir: &Path,
     inst: &mut Instance,
     seen_ids: &mut SeenIds,
+    coords: &mut Coordinates,
     problems: &mut Problems,
 ) {
-    let cols = ["id", "name", "urban", "x_km", "y_km"];
-    let Some(table) = Table::read(dir, "townships.csv", &cols, true, problems) else {
+    let file = "townships.csv";
+    let Some(table) = Table::read_instance_file(dir, spec("townships"), problems) else {
         return;
     };
+    let has_km = table.column("x_km").is_some() && table.column("y_km").is_some();
+    let has_degrees = table.column("lat").is_some() && table.column("lng").is_some();
+    if !has_km && !has_degrees {
+        problems.push(
+            Problem::new(
+                file,
+                "missing columns `x_km`,`y_km` (or `lat`,`lng`)",
+                "add x_km,y_km in km (横坐标,纵坐标) or lat,lng in degrees (纬度,经度)",
+            )
+            .at(table.header_line, table.width() + 1),
+        );
+    }
     let mut seen = HashMap::new();
+    let mut points = Vec::new();
     let id_col = table.column("id").map_or(1, |c| c + 1);
     for row in &table.rows {
         let mut c = table.cells(row, problems);
         let id = c.required("id");
         let name = c.text("name").unwrap_or_default().to_string();
         let urban = c.boolean("urban", false);
-        let x = c.float("x_km");
-        let y = c.float("y_km");
-        if c.text("x_km").is_none() {
-            c.problem(
-                "x_km",
-                "`x_km` is empty",
-                "give the township's x coordinate in km",
-            );
-        }
-        if c.text("y_km").is_none() {
-            c.problem(
-                "y_km",
-                "`y_km` is empty",
-                "give the township's y coordinate in km",
-            );
-        }
+        let point = match coords.read(&mut c, file) {
+            Ok(Some(p)) => Some(p),
+            Ok(None) => {
+                if has_km || has_degrees {
+                    let col = if has_km { "x_km" } else { "lat" };
+                    c.problem(
+                        col,
+                        "the township has no coordinates",
+                        "give x_km,y_km in km or lat,lng in degrees",
+                    );
+                }
+                None
+            }
+            Err(()) => None,
+        };
         let priority = c.boolean("priority", false);
         let line = c.line();
         let fresh = id
             .as_deref()
-            .is_some_and(|id| unique_id(&mut seen, id, line, "townships.csv", id_col, problems));
+            .is_some_and(|id| unique_id(&mut seen, id, line, file, id_col, problems));
         if let Some(id) = &id {
             seen_ids.townships.insert(id.clone());
         }
-        if let (Some(id), Some(x), Some(y)) = (id, x, y)
+        if let (Some(id), Some(point)) = (id, point)
             && fresh
         {
+            points.push(point);
             inst.townships.push(Township {
                 id,
                 name,
                 urban,
-                x_km: x,
-                y_km: y,
+                x_km: 0.0,
+                y_km: 0.0,
                 priority,
             });
         }
+    }
+    coords.projection = Projection::centred_on(points.iter().filter_map(|p| match *p {
+        Point::Degrees(lat, lng) => Some((lat, lng)),
+        Point::Km(..) => None,
+    }));
+    for (t, p) in inst.townships.iter_mut().zip(points) {
+        (t.x_km, t.y_km) = coords.km(p).unwrap_or_default();
     }
     inst.township_index = inst
         .townships
@@ -129,10 +303,11 @@ fn read_townships(
         .enumerate()
         .map(|(i, t)| (t.id.clone(), i))
         .collect();
+    seen_ids.township_names = names_of(inst.townships.iter().map(|t| t.name.as_str()));
 }
 
 fn read_adjacency(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &mut Problems) {
-    let Some(table) = Table::read(dir, "adjacency.csv", &["a", "b"], false, problems) else {
+    let Some(table) = Table::read_instance_file(dir, spec("adjacency"), problems) else {
         return;
     };
     let mut edges = HashSet::new();
@@ -141,25 +316,9 @@ fn read_adjacency(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
         let a = c.required("a");
         let b = c.required("b");
         let (Some(a), Some(b)) = (a, b) else { continue };
-        let ia = lookup(
-            &inst.township_index,
-            &seen_ids.townships,
-            &a,
-            &mut c,
-            "a",
-            "township",
-            "townships.csv",
-        );
-        let ib = lookup(
-            &inst.township_index,
-            &seen_ids.townships,
-            &b,
-            &mut c,
-            "b",
-            "township",
-            "townships.csv",
-        );
-        if a == b {
+        let ia = township_ref(inst, seen_ids, &a, &mut c, "a");
+        let ib = township_ref(inst, seen_ids, &b, &mut c, "b");
+        if a == b || (ia.is_some() && ia == ib) {
             c.problem(
                 "b",
                 "self-loop: a township cannot be adjacent to itself",
@@ -176,31 +335,91 @@ fn read_adjacency(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
     }
 }
 
+/// An id of `index`, or a name that names exactly one loaded row. Unknown ids are reported
+/// unless the row exists with problems of its own (`seen_ids`).
 fn lookup(
     index: &HashMap<String, usize>,
+    names: &HashMap<String, Vec<usize>>,
     seen_ids: &HashSet<String>,
     id: &str,
-    c: &mut super::csv_table::Cells<'_>,
+    c: &mut Cells<'_>,
     col: &str,
     what: &str,
     file: &str,
 ) -> Option<usize> {
-    let found = index.get(id).copied();
-    if found.is_none() && !seen_ids.contains(id) {
-        c.problem(
-            col,
-            format!("unknown {what} `{id}`"),
-            format!("use an id listed in {file}, or add `{id}` there"),
-        );
+    if let Some(&i) = index.get(id) {
+        return Some(i);
     }
-    found
+    if seen_ids.contains(id) {
+        return None;
+    }
+    match names.get(id).map(Vec::as_slice) {
+        Some(&[only]) => Some(only),
+        Some(many) if many.len() > 1 => {
+            c.problem(
+                col,
+                format!("`{id}` is the name of {} {what}s", many.len()),
+                format!("write the {what}'s id from {file}: the name is not unique"),
+            );
+            None
+        }
+        _ => {
+            c.problem(
+                col,
+                format!("unknown {what} `{id}`"),
+                format!("use an id listed in {file}, or add `{id}` there"),
+            );
+            None
+        }
+    }
 }
 
-fn read_schools(dir: &Path, inst: &mut Instance, seen_ids: &mut SeenIds, problems: &mut Problems) {
-    let cols = [
-        "id", "name", "township", "stage", "quality", "students", "classes",
-    ];
-    let Some(table) = Table::read(dir, "schools.csv", &cols, true, problems) else {
+fn township_ref(
+    inst: &Instance,
+    seen_ids: &SeenIds,
+    id: &str,
+    c: &mut Cells<'_>,
+    col: &str,
+) -> Option<usize> {
+    lookup(
+        &inst.township_index,
+        &seen_ids.township_names,
+        &seen_ids.townships,
+        id,
+        c,
+        col,
+        "township",
+        "townships.csv",
+    )
+}
+
+fn school_ref(
+    inst: &Instance,
+    seen_ids: &SeenIds,
+    id: &str,
+    c: &mut Cells<'_>,
+    col: &str,
+) -> Option<usize> {
+    lookup(
+        &inst.school_index,
+        &seen_ids.school_names,
+        &seen_ids.schools,
+        id,
+        c,
+        col,
+        "school",
+        "schools.csv",
+    )
+}
+
+fn read_schools(
+    dir: &Path,
+    inst: &mut Instance,
+    seen_ids: &mut SeenIds,
+    coords: &mut Coordinates,
+    problems: &mut Problems,
+) {
+    let Some(table) = Table::read_instance_file(dir, spec("schools"), problems) else {
         return;
     };
     let mut seen = HashMap::new();
@@ -209,22 +428,14 @@ fn read_schools(dir: &Path, inst: &mut Instance, seen_ids: &mut SeenIds, problem
         let mut c = table.cells(row, problems);
         let id = c.required("id");
         let name = c.text("name").unwrap_or_default().to_string();
-        let township = c.required("township").and_then(|t| {
-            lookup(
-                &inst.township_index,
-                &seen_ids.townships,
-                &t,
-                &mut c,
-                "township",
-                "township",
-                "townships.csv",
-            )
-        });
+        let township = c
+            .required("township")
+            .and_then(|t| township_ref(inst, seen_ids, &t, &mut c, "township"));
         let stage = match c.required("stage") {
             Some(s) => {
                 let st = Stage::parse(&s);
                 if st.is_none() {
-                    c.problem("stage", "unknown stage", STAGES_HINT);
+                    c.problem("stage", "unknown stage", stages_hint());
                 }
                 st
             }
@@ -268,8 +479,7 @@ fn read_schools(dir: &Path, inst: &mut Instance, seen_ids: &mut SeenIds, problem
                 "give the number of classes (0 or more)",
             );
         }
-        let x = c.float("x_km");
-        let y = c.float("y_km");
+        let point = coords.read(&mut c, "schools.csv");
         let helper = c.boolean("helper", false);
         let core_eligible = c.boolean("core_eligible", true);
         let line = c.line();
@@ -279,11 +489,22 @@ fn read_schools(dir: &Path, inst: &mut Instance, seen_ids: &mut SeenIds, problem
         if let Some(id) = &id {
             seen_ids.schools.insert(id.clone());
         }
-        if let (Some(id), Some(t), Some(stage), Some(quality), Some(students), Some(classes)) =
-            (id, township, stage, quality, students, classes)
+        if let (
+            Some(id),
+            Some(t),
+            Some(stage),
+            Some(quality),
+            Some(students),
+            Some(classes),
+            Ok(point),
+        ) = (id, township, stage, quality, students, classes, point)
             && fresh
         {
             let tw = &inst.townships[t];
+            let (x, y) = match point.and_then(|p| coords.km(p)) {
+                Some((x, y)) => (Some(x), Some(y)),
+                None => (None, None),
+            };
             inst.schools.push(School {
                 id,
                 name,
@@ -305,7 +526,11 @@ fn read_schools(dir: &Path, inst: &mut Instance, seen_ids: &mut SeenIds, problem
         .enumerate()
         .map(|(i, s)| (s.id.clone(), i))
         .collect();
+    seen_ids.school_names = names_of(inst.schools.iter().map(|s| s.name.as_str()));
 }
+
+const SUBJECT_HINT: &str = "write a subject such as 语文 or chinese, 数学 or math \
+     (docs/import-aliases.md lists the Chinese names), or a lower-case English identifier";
 
 fn is_identifier(s: &str) -> bool {
     !s.is_empty()
@@ -314,17 +539,7 @@ fn is_identifier(s: &str) -> bool {
 }
 
 fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &mut Problems) {
-    let cols = [
-        "id",
-        "school",
-        "subject",
-        "sex",
-        "birth_year",
-        "title",
-        "key",
-        "years_at_school",
-    ];
-    let Some(table) = Table::read(dir, "teachers.csv", &cols, true, problems) else {
+    let Some(table) = Table::read_instance_file(dir, spec("teachers"), problems) else {
         return;
     };
     let mut seen = HashMap::new();
@@ -332,31 +547,23 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
     for row in &table.rows {
         let mut c = table.cells(row, problems);
         let id = c.required("id");
-        let school = c.required("school").and_then(|s| {
-            lookup(
-                &inst.school_index,
-                &seen_ids.schools,
-                &s,
-                &mut c,
-                "school",
-                "school",
-                "schools.csv",
-            )
-        });
+        let school = c
+            .required("school")
+            .and_then(|s| school_ref(inst, seen_ids, &s, &mut c, "school"));
         let subject = c.required("subject");
         if let Some(s) = &subject
             && !is_identifier(s)
         {
-            c.problem(
-                "subject",
-                "`subject` is not a lower-case identifier",
-                "write e.g. math, chinese, pe",
-            );
+            c.problem("subject", "unknown subject", SUBJECT_HINT);
         }
         let sex = c.required("sex").and_then(|s| {
             let v = Sex::parse(&s);
             if v.is_none() {
-                c.problem("sex", "unknown sex", "write M or F");
+                c.problem(
+                    "sex",
+                    "unknown sex",
+                    format!("use one of {}", aliases::hint(aliases::SEXES)),
+                );
             }
             v
         });
@@ -386,7 +593,7 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                 c.problem(
                     "title",
                     "unknown title",
-                    "use one of senior_plus, senior, first, second, third, none",
+                    format!("use one of {}", aliases::hint(aliases::TITLES)),
                 );
             }
             v
@@ -405,21 +612,25 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
         if let Some(s) = &second_subject
             && !is_identifier(s)
         {
+            c.problem("second_subject", "unknown subject", SUBJECT_HINT);
+        }
+        if second_subject.is_some() && second_subject == subject {
             c.problem(
                 "second_subject",
-                "`second_subject` is not a lower-case identifier",
-                "write e.g. music, or leave it empty",
+                "`second_subject` is the same as `subject`",
+                "leave second_subject empty, or name the other subject the teacher may cover",
             );
         }
         let mut certified_stages = Vec::new();
         if let Some(list) = c.text("certified_stages").map(str::to_string) {
-            for part in list.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-                match Stage::parse(part) {
-                    Some(s) => certified_stages.push(s),
+            for part in aliases::split_stages(&list) {
+                match aliases::code_for(aliases::STAGES, part).and_then(Stage::parse) {
+                    Some(s) if !certified_stages.contains(&s) => certified_stages.push(s),
+                    Some(_) => {}
                     None => c.problem(
                         "certified_stages",
                         format!("unknown stage `{part}`"),
-                        format!("separate stages with `;`, and {STAGES_HINT}"),
+                        format!("separate stages with `;`, and {}", stages_hint()),
                     ),
                 }
             }
@@ -430,22 +641,33 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                 c.problem(
                     "degree",
                     "unknown degree",
-                    "use graduate, bachelor, college or secondary, or leave it empty",
+                    format!(
+                        "use one of {}, or leave it empty",
+                        aliases::hint(aliases::DEGREES)
+                    ),
                 );
             }
             v
         });
-        let home_school = c.text("home_school").map(str::to_string).and_then(|s| {
-            lookup(
-                &inst.school_index,
-                &seen_ids.schools,
-                &s,
-                &mut c,
+        let home_school = c
+            .text("home_school")
+            .map(str::to_string)
+            .and_then(|s| school_ref(inst, seen_ids, &s, &mut c, "home_school"));
+        if let (Some(home), Some(here)) = (home_school, school)
+            && home == here
+        {
+            // The solver would write no return for it and `verify` would then find the
+            // exchange never ended (T4): refused here, where both read it.
+            c.problem(
                 "home_school",
-                "school",
-                "schools.csv",
-            )
-        });
+                format!(
+                    "the teacher is on exchange at their own home school `{}`",
+                    inst.schools[home].id
+                ),
+                "set `school` to the host school where the teacher works this year, or clear \
+                 home_school and exchange_until if the teacher is back home",
+            );
+        }
         let exchange_until = c.int("exchange_until").map(|y| y as i32);
         if c.text("home_school").is_some() && c.text("exchange_until").is_none() {
             c.problem(
@@ -515,38 +737,20 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
 }
 
 fn read_demand(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &mut Problems) {
-    let Some(table) = Table::read(
-        dir,
-        "demand.csv",
-        &["school", "subject", "positions"],
-        true,
-        problems,
-    ) else {
+    let Some(table) = Table::read_instance_file(dir, spec("demand"), problems) else {
         return;
     };
     let mut seen: HashMap<(usize, String), usize> = HashMap::new();
     for row in &table.rows {
         let mut c = table.cells(row, problems);
-        let school = c.required("school").and_then(|s| {
-            lookup(
-                &inst.school_index,
-                &seen_ids.schools,
-                &s,
-                &mut c,
-                "school",
-                "school",
-                "schools.csv",
-            )
-        });
+        let school = c
+            .required("school")
+            .and_then(|s| school_ref(inst, seen_ids, &s, &mut c, "school"));
         let subject = c.required("subject");
         if let Some(s) = &subject
             && !is_identifier(s)
         {
-            c.problem(
-                "subject",
-                "`subject` is not a lower-case identifier",
-                "write e.g. math, chinese, pe",
-            );
+            c.problem("subject", "unknown subject", SUBJECT_HINT);
         }
         let positions = c.count("positions");
         if c.text("positions").is_none() {
@@ -579,7 +783,10 @@ fn read_demand(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &m
 }
 
 /// `distances.csv` can hold every pair of a county's schools, so it is parsed with byte
-/// records instead of the general table reader.
+/// records instead of the general table reader; headers and school names are still read as
+/// everywhere else. A pair may be given in either order and more than once with the same km;
+/// two different km for one pair, or a school's distance to itself other than 0, is refused
+/// (the solver and `verify` would each have to pick one).
 fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &mut Problems) {
     let path = dir.join("distances.csv");
     if !path.exists() {
@@ -598,7 +805,13 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_string).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|h| {
+                aliases::column_for_header(spec("distances"), h)
+                    .map_or_else(|| h.to_string(), |c| c.name.to_string())
+            })
+            .collect(),
         Err(e) => {
             problems.push(
                 Problem::new(
@@ -619,7 +832,7 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
                     Problem::new(
                         file,
                         format!("missing column `{n}`"),
-                        "the header must be a,b,km",
+                        "the header must be a,b,km (or 学校A,学校B,距离)",
                     )
                     .at(1, headers.len() + 1),
                 );
@@ -628,7 +841,8 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
         return;
     };
     let mut record = csv::ByteRecord::new();
-    let mut road_km = HashMap::new();
+    // km and the line each pair was first given on.
+    let mut road_km: HashMap<(usize, usize), (f64, usize)> = HashMap::new();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -656,26 +870,40 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
                 .unwrap_or("")
                 .trim()
         };
+        if record.iter().all(|c| c.trim_ascii().is_empty()) {
+            continue;
+        }
         let mut school = |i: usize| {
             let id = cell(i);
-            let found = inst.school_index.get(id).copied();
-            if found.is_none() && !seen_ids.schools.contains(id) {
-                problems.push(
-                    Problem::new(
-                        file,
-                        format!("unknown school `{id}`"),
-                        "use a school id listed in schools.csv",
-                    )
-                    .at(line, i + 1)
-                    .value(id),
-                );
+            if let Some(&s) = inst.school_index.get(id) {
+                return Some(s);
             }
-            found
+            if seen_ids.schools.contains(id) {
+                return None;
+            }
+            if let Some(&[only]) = seen_ids.school_names.get(id).map(Vec::as_slice) {
+                return Some(only);
+            }
+            problems.push(
+                Problem::new(
+                    file,
+                    format!("unknown school `{id}`"),
+                    "use a school id listed in schools.csv (or a school's unique name)",
+                )
+                .at(line, i + 1)
+                .value(id),
+            );
+            None
         };
         let a = school(ca);
         let b = school(cb);
-        let km = match cell(ck).parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+        let written = cell(ck);
+        let km = match written
+            .parse::<f64>()
+            .ok()
+            .or_else(|| aliases::number_from_text(written))
+        {
+            Some(v) if v.is_finite() && v >= 0.0 => Some(v),
             _ => {
                 problems.push(
                     Problem::new(
@@ -684,16 +912,47 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
                         "write the road distance in km, e.g. 12.5",
                     )
                     .at(line, ck + 1)
-                    .value(cell(ck)),
+                    .value(written),
                 );
                 None
             }
         };
-        if let (Some(a), Some(b), Some(km)) = (a, b, km)
-            && a != b
-        {
-            road_km.insert((a.min(b), a.max(b)), km);
+        let (Some(a), Some(b), Some(km)) = (a, b, km) else {
+            continue;
+        };
+        if a == b {
+            if km != 0.0 {
+                problems.push(
+                    Problem::new(
+                        file,
+                        format!("a distance from school `{}` to itself", inst.schools[a].id),
+                        "a school is 0 km from itself: delete this row (or write 0)",
+                    )
+                    .at(line, ck + 1)
+                    .value(written),
+                );
+            }
+            continue;
+        }
+        let key = (a.min(b), a.max(b));
+        match road_km.get(&key) {
+            Some(&(first_km, first_line)) if first_km != km => problems.push(
+                Problem::new(
+                    file,
+                    format!(
+                        "the pair {} – {} is given twice with different km (line {first_line}: {first_km})",
+                        inst.schools[a].id, inst.schools[b].id
+                    ),
+                    "keep one row per pair: a pair given once counts both ways",
+                )
+                .at(line, ck + 1)
+                .value(written),
+            ),
+            Some(_) => {}
+            None => {
+                road_km.insert(key, (km, line));
+            }
         }
     }
-    inst.road_km = road_km;
+    inst.road_km = road_km.into_iter().map(|(k, (km, _))| (k, km)).collect();
 }

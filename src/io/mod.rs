@@ -1,5 +1,6 @@
 //! The edge: files in and out. Nothing here decides anything.
 
+pub mod aliases;
 pub mod atomic;
 pub mod csv_table;
 pub mod instance_reader;

@@ -6,8 +6,10 @@
 //! folder is then read with the normal instance reader, whose problems are translated back
 //! to the workbook cells they came from.
 
-pub mod aliases;
 pub mod dates;
+
+/// The alias tables live beside the CSV reader, which reads the same words.
+pub use crate::io::aliases;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -328,140 +330,36 @@ fn raw_text(c: &Data) -> String {
     }
 }
 
-fn number_text(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
-}
-
-type Bad = (String, String);
-
-fn bad(message: impl Into<String>, fix: impl Into<String>) -> Bad {
-    (message.into(), fix.into())
-}
+use self::aliases::{Bad, number_text};
 
 /// One cell to its CSV text; an empty cell stays empty (the instance reader decides whether
-/// the column may be empty).
+/// the column may be empty). Text goes through the same conversion as a CSV cell; typed
+/// cells (dates, numbers for years) are read by their type first.
 fn convert(cell: &Data, kind: Kind) -> Result<String, Bad> {
     if let Data::Error(e) = cell {
-        return Err(bad(
+        return Err((
             format!("the cell holds the Excel error {e}"),
-            "replace the formula's error with a value",
+            "replace the formula's error with a value".into(),
         ));
     }
-    let text = raw_text(cell);
-    if text.is_empty() {
-        return Ok(text);
-    }
-    let coded = |table: aliases::ValueTable, what: &str| {
-        aliases::code_for(table, &text)
-            .map(str::to_string)
-            .ok_or_else(|| {
-                bad(
-                    format!("unknown {what}"),
-                    format!("use one of {}", aliases::hint(table)),
-                )
-            })
+    let typed_year = match (kind, cell) {
+        (Kind::BirthYear | Kind::Year, Data::DateTime(dt)) => {
+            let (y, ..) = dt.to_ymd_hms_milli();
+            Some(Some(i64::from(y)).filter(|y| dates::YEARS.contains(y)))
+        }
+        (Kind::BirthYear | Kind::Year, Data::Float(f)) => Some(dates::year_from_number(*f)),
+        (Kind::BirthYear | Kind::Year, Data::Int(i)) => Some(dates::year_from_number(*i as f64)),
+        _ => None,
     };
-    match kind {
-        Kind::Text | Kind::TownshipRef | Kind::SchoolRef => Ok(text),
-        Kind::Bool => coded(aliases::BOOLS, "yes/no value"),
-        Kind::Sex => coded(aliases::SEXES, "sex"),
-        Kind::Title => coded(aliases::TITLES, "title"),
-        Kind::Stage => coded(aliases::STAGES, "stage"),
-        Kind::Degree => coded(aliases::DEGREES, "degree"),
-        Kind::Subject => subject(&text),
-        Kind::Stages => {
-            let mut codes = Vec::new();
-            for part in text
-                .split([';', '；', '、', ',', '，', '/', ' '])
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-            {
-                match aliases::code_for(aliases::STAGES, part) {
-                    Some(c) => codes.push(c),
-                    None => {
-                        return Err(bad(
-                            format!("unknown stage `{part}`"),
-                            format!(
-                                "separate stages with 、 or ;, each one of {}",
-                                aliases::hint(aliases::STAGES)
-                            ),
-                        ));
-                    }
-                }
-            }
-            Ok(codes.join(";"))
-        }
-        Kind::BirthYear | Kind::Year => {
-            let year = match cell {
-                Data::DateTime(dt) => {
-                    let (y, ..) = dt.to_ymd_hms_milli();
-                    Some(i64::from(y)).filter(|y| dates::YEARS.contains(y))
-                }
-                Data::Float(f) => dates::year_from_number(*f),
-                Data::Int(i) => dates::year_from_number(*i as f64),
-                _ => dates::year_from_text(&text),
-            };
-            year.map(|y| y.to_string()).ok_or_else(|| {
-                bad(
-                    "not a year or date",
-                    "write a year such as 1985, or a date such as 1985-03 or 1985年3月",
-                )
-            })
-        }
-        Kind::Number => number(cell, &text)
-            .map(number_text)
-            .ok_or_else(|| bad("not a number", "write a number such as 12.5")),
-        Kind::Count => match number(cell, &text) {
-            Some(x) if x >= 0.0 && x.fract() == 0.0 => Ok(number_text(x)),
-            _ => Err(bad("not a whole number ≥ 0", "write a count such as 12")),
-        },
+    if let Some(year) = typed_year {
+        return year.map(|y| y.to_string()).ok_or_else(|| {
+            (
+                "not a year or date".into(),
+                "write a year such as 1985, or a date such as 1985-03 or 1985年3月".into(),
+            )
+        });
     }
-}
-
-fn number(cell: &Data, text: &str) -> Option<f64> {
-    match cell {
-        Data::Float(f) => Some(*f),
-        Data::Int(i) => Some(*i as f64),
-        // Numbers typed as text, possibly with thousands separators or full-width digits.
-        _ => {
-            let t: String = text
-                .chars()
-                .filter(|c| *c != ',' && *c != '，')
-                .map(|c| match c {
-                    '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-                    '．' => '.',
-                    '－' => '-',
-                    other => other,
-                })
-                .collect();
-            t.parse::<f64>().ok().filter(|x| x.is_finite())
-        }
-    }
-}
-
-fn subject(text: &str) -> Result<String, Bad> {
-    if let Some(code) = aliases::code_for(aliases::SUBJECTS, text) {
-        return Ok(code.to_string());
-    }
-    let lower = text.to_ascii_lowercase();
-    if !lower.is_empty()
-        && lower
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        return Ok(lower);
-    }
-    Err(bad(
-        "unknown subject",
-        format!(
-            "use one of {} (see docs/import-aliases.md), or a lower-case English identifier",
-            aliases::hint(aliases::SUBJECTS)
-        ),
-    ))
+    aliases::canonical(&raw_text(cell), kind)
 }
 
 /// The ids of a sheet's rows, and the ids carrying each name.

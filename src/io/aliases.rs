@@ -1,6 +1,7 @@
-//! The names a county bureau writes in its workbooks, mapped to the SPEC's: sheet names,
-//! column headers and cell values. `docs/import-aliases.md` lists the same tables for planners;
-//! keep the two in step.
+//! The names a county bureau writes, mapped to the SPEC's: sheet names, column headers and
+//! cell values. One table serves both doors into an instance — `rotaplan import` of a
+//! workbook and the CSV reader — so a word accepted in one is accepted in the other.
+//! `docs/import-aliases.md` lists the same tables for planners; keep the two in step.
 //!
 //! The first Chinese alias of each entry is the preferred one: it is what
 //! [`crate::io::instance_xlsx`] and the plan export write.
@@ -70,6 +71,15 @@ const fn col(
 
 use Kind::*;
 
+/// Degrees as map services give them (SPEC: `纬度`/`经度` name `lat`/`lng`).
+const LAT: &[&str] = &["纬度", "latitude"];
+const LNG: &[&str] = &["经度", "longitude", "lon", "long"];
+
+/// The table of a CSV file stem (`townships`, …).
+pub fn table(stem: &str) -> Option<&'static TableSpec> {
+    TABLES.iter().find(|t| t.stem == stem)
+}
+
 /// Every table of an instance, in SPEC order.
 pub static TABLES: &[TableSpec] = &[
     TableSpec {
@@ -80,8 +90,10 @@ pub static TABLES: &[TableSpec] = &[
             col("id", true, Text, &["乡镇编号", "乡镇代码", "编号"]),
             col("name", true, Text, &["乡镇名称", "名称", "乡镇"]),
             col("urban", true, Bool, &["城区", "是否城区", "县城区"]),
-            col("x_km", true, Number, &["横坐标", "x坐标", "x"]),
-            col("y_km", true, Number, &["纵坐标", "y坐标", "y"]),
+            col("x_km", false, Number, &["横坐标", "x坐标", "x"]),
+            col("y_km", false, Number, &["纵坐标", "y坐标", "y"]),
+            col("lat", false, Number, LAT),
+            col("lng", false, Number, LNG),
             col(
                 "priority",
                 false,
@@ -150,6 +162,8 @@ pub static TABLES: &[TableSpec] = &[
             col("classes", true, Count, &["班级数", "班数", "教学班数"]),
             col("x_km", false, Number, &["横坐标", "x坐标", "x"]),
             col("y_km", false, Number, &["纵坐标", "y坐标", "y"]),
+            col("lat", false, Number, LAT),
+            col("lng", false, Number, LNG),
             col(
                 "helper",
                 false,
@@ -515,6 +529,124 @@ pub fn code_for(table: ValueTable, value: &str) -> Option<&'static str> {
     })
 }
 
+/// Why a cell's text could not be converted: what is wrong and how to fix it.
+pub type Bad = (String, String);
+
+fn bad(message: impl Into<String>, fix: impl Into<String>) -> Bad {
+    (message.into(), fix.into())
+}
+
+/// A cell's text in its SPEC form, by column kind: `男` → `M`, `是` → `true`, `小学` →
+/// `primary`, `1985年3月` → `1985`, `2,231` → `2231`. The SPEC form itself comes back
+/// unchanged, and an empty cell stays empty (whether it may be empty is the reader's call).
+pub fn canonical(text: &str, kind: Kind) -> Result<String, Bad> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(String::new());
+    }
+    let coded = |table: ValueTable, what: &str| {
+        code_for(table, text).map(str::to_string).ok_or_else(|| {
+            bad(
+                format!("unknown {what}"),
+                format!("use one of {}", hint(table)),
+            )
+        })
+    };
+    match kind {
+        Text | TownshipRef | SchoolRef => Ok(text.to_string()),
+        Bool => coded(BOOLS, "yes/no value"),
+        Sex => coded(SEXES, "sex"),
+        Title => coded(TITLES, "title"),
+        Stage => coded(STAGES, "stage"),
+        Degree => coded(DEGREES, "degree"),
+        Subject => subject(text),
+        Stages => {
+            let mut codes = Vec::new();
+            for part in split_stages(text) {
+                match code_for(STAGES, part) {
+                    Some(c) => codes.push(c),
+                    None => {
+                        return Err(bad(
+                            format!("unknown stage `{part}`"),
+                            format!("separate stages with 、 or ;, each one of {}", hint(STAGES)),
+                        ));
+                    }
+                }
+            }
+            Ok(codes.join(";"))
+        }
+        BirthYear | Year => crate::io::xlsx_import::dates::year_from_text(text)
+            .map(|y| y.to_string())
+            .ok_or_else(|| {
+                bad(
+                    "not a year or date",
+                    "write a year such as 1985, or a date such as 1985-03 or 1985年3月",
+                )
+            }),
+        Number => number_from_text(text)
+            .map(number_text)
+            .ok_or_else(|| bad("not a number", "write a number such as 12.5")),
+        Count => match number_from_text(text) {
+            Some(x) if x >= 0.0 && x.fract() == 0.0 => Ok(number_text(x)),
+            _ => Err(bad("not a whole number ≥ 0", "write a count such as 12")),
+        },
+    }
+}
+
+/// The parts of a list of stages: `高中、初中`, `high;middle`, `小学，初中`.
+pub fn split_stages(text: &str) -> impl Iterator<Item = &str> {
+    text.split([';', '；', '、', ',', '，', '/', ' '])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+}
+
+/// A number as CSV text: whole numbers without a spurious `.0`, others in the shortest
+/// form that reads back to the same `f64`.
+pub fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// A number typed as text, possibly with thousands separators or full-width digits.
+pub fn number_from_text(text: &str) -> Option<f64> {
+    let t: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '－' => '-',
+            other => other,
+        })
+        .collect();
+    t.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+fn subject(text: &str) -> Result<String, Bad> {
+    if let Some(code) = code_for(SUBJECTS, text) {
+        return Ok(code.to_string());
+    }
+    let lower = text.to_ascii_lowercase();
+    if !lower.is_empty()
+        && lower
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        return Ok(lower);
+    }
+    Err(bad(
+        "unknown subject",
+        format!(
+            "use one of {} (see docs/import-aliases.md), or a lower-case English identifier",
+            hint(SUBJECTS)
+        ),
+    ))
+}
+
 /// The preferred Chinese word for a SPEC code, or the code itself when it has none.
 pub fn word_for(table: ValueTable, code: &str) -> &str {
     table
@@ -664,6 +796,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn text_converts_by_kind_and_codes_stay() {
+        assert_eq!(canonical("男", Sex), Ok("M".into()));
+        assert_eq!(canonical("M", Sex), Ok("M".into()));
+        assert_eq!(canonical("是", Bool), Ok("true".into()));
+        assert_eq!(canonical("TRUE", Bool), Ok("true".into()));
+        assert_eq!(canonical("小学", Stage), Ok("primary".into()));
+        assert_eq!(canonical("语文", Subject), Ok("chinese".into()));
+        assert_eq!(canonical("小学；初中", Stages), Ok("primary;middle".into()));
+        assert_eq!(canonical("1985年3月", BirthYear), Ok("1985".into()));
+        assert_eq!(canonical("２,２３１", Count), Ok("2231".into()));
+        assert_eq!(
+            canonical("27.12345678901234", Number),
+            Ok("27.12345678901234".into())
+        );
+        assert!(canonical("-3", Count).is_err());
+        assert!(canonical("男女", Sex).is_err());
+        assert_eq!(table("schools").map(|t| t.stem), Some("schools"));
+        let towns = table("townships").expect("townships");
+        assert_eq!(
+            column_for_header(towns, "纬度").map(|c| c.name),
+            Some("lat")
+        );
+        assert_eq!(
+            column_for_header(towns, "经度（度）").map(|c| c.name),
+            Some("lng")
+        );
     }
 
     #[test]

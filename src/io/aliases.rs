@@ -684,7 +684,11 @@ pub fn markdown() -> String {
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} |\n",
                 c.name,
-                if c.required { "yes" } else { "no" },
+                match (t.stem, c.name) {
+                    ("townships", "x_km" | "y_km" | "lat" | "lng") => "x_km,y_km or lat,lng",
+                    _ if c.required => "yes",
+                    _ => "no",
+                },
                 kind_doc(c.kind),
                 c.aliases.join(", ")
             ));

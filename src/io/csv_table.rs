@@ -134,6 +134,7 @@ impl Table {
             .has_headers(false)
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());
+        let mut lines = LineCounter::new(text);
         let mut records = reader.records();
         let mut header: Option<(usize, csv::StringRecord)> = None;
         let mut first: Option<(usize, csv::StringRecord)> = None;
@@ -148,7 +149,7 @@ impl Table {
                             format!("cannot read the header: {e}"),
                             "save the file as CSV with a header row",
                         )
-                        .at_line(e.position().map_or(1, |p| record_line(text, p.byte()))),
+                        .at_line(e.position().map_or(1, |p| lines.line_of(p.byte()))),
                     );
                     return None;
                 }
@@ -156,7 +157,7 @@ impl Table {
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            let line = record.position().map_or(1, |p| record_line(text, p.byte()));
+            let line = record.position().map_or(1, |p| lines.line_of(p.byte()));
             // A title row above the header (赫章县教师名单) is skipped, as in a workbook:
             // the header is the first row naming a column of the table.
             let names_a_column = spec.is_none_or(|spec| {
@@ -243,7 +244,7 @@ impl Table {
         for record in records {
             match record {
                 Ok(r) => {
-                    let line = r.position().map_or(0, |p| record_line(text, p.byte()));
+                    let line = r.position().map_or(0, |p| lines.line_of(p.byte()));
                     if r.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
@@ -269,7 +270,7 @@ impl Table {
                     });
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| record_line(text, p.byte()));
+                    let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
                     problems.push(
                         Problem::new(
                             name,
@@ -439,6 +440,48 @@ impl Cells<'_> {
 /// `\n`), so the line is counted from the text instead; blank lines the reader skipped and the
 /// `\n` of a `\r\n` are stepped over first.
 pub fn record_line(text: &str, byte: u64) -> usize {
+    LineCounter::new(text).line_of(byte)
+}
+
+/// [`record_line`] for records read in order: each call counts only the lines since the
+/// previous one, so a file of n records is scanned once, not n times (`distances.csv` may
+/// hold hundreds of thousands of rows).
+pub struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record starting at `byte`.
+    pub fn line_of(&mut self, byte: u64) -> usize {
+        let bytes = self.bytes;
+        let mut at = usize::try_from(byte)
+            .unwrap_or(bytes.len())
+            .min(bytes.len());
+        while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
+            at += 1;
+        }
+        if at < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += bytes[self.at..at].iter().filter(|b| **b == b'\n').count();
+        self.at = at;
+        self.line
+    }
+}
+
+#[cfg(test)]
+fn record_line_by_scan(text: &str, byte: u64) -> usize {
     let bytes = text.as_bytes();
     let mut at = usize::try_from(byte)
         .unwrap_or(bytes.len())
@@ -457,6 +500,45 @@ pub fn parse_bool(v: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counting_lines_in_order_agrees_with_a_full_scan() {
+        let text = "a,b\r\n\r\nx,\"1\n2\"\n\ny,3\nz,4";
+        let mut counter = LineCounter::new(text);
+        for byte in 0..=text.len() as u64 + 2 {
+            assert_eq!(
+                counter.line_of(byte),
+                record_line_by_scan(text, byte),
+                "{byte}"
+            );
+        }
+        assert_eq!(counter.line_of(0), 1);
+    }
+
+    #[test]
+    fn chinese_headers_title_rows_and_values_become_spec_form() {
+        let spec = aliases::table("teachers").expect("teachers");
+        let text = "示例县教师名单,,\n工号,所在学校,学科,性别,出生年月,职称,骨干教师,本校任教年限\n\
+                    P0,学校1,语文,女,1985年3月,小学高级,是,20\n";
+        let mut problems = Problems::default();
+        let t = Table::parse_instance_file(text, spec, &mut problems).expect("table");
+        assert!(problems.is_empty(), "{problems}");
+        assert_eq!(t.header_line, 2);
+        let row = &t.rows[0];
+        assert_eq!(row.line, 3);
+        let c = t.cells(row, &mut problems);
+        for (col, want) in [
+            ("id", "P0"),
+            ("school", "学校1"),
+            ("subject", "chinese"),
+            ("sex", "F"),
+            ("birth_year", "1985"),
+            ("title", "first"),
+            ("key", "true"),
+        ] {
+            assert_eq!(c.text(col), Some(want), "{col}");
+        }
+    }
 
     #[test]
     fn lines_are_the_same_for_lf_and_crlf() {

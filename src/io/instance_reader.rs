@@ -840,6 +840,7 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
         }
         return;
     };
+    let mut lines = super::csv_table::LineCounter::new(&text);
     let mut record = csv::ByteRecord::new();
     // km and the line each pair was first given on.
     let mut road_km: HashMap<(usize, usize), (f64, usize)> = HashMap::new();
@@ -848,9 +849,7 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(0, |p| super::csv_table::record_line(&text, p.byte()));
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
                 problems.push(
                     Problem::new(
                         file,
@@ -862,9 +861,7 @@ fn read_distances(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
                 continue;
             }
         }
-        let line = record
-            .position()
-            .map_or(0, |p| super::csv_table::record_line(&text, p.byte()));
+        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
         let cell = |i: usize| {
             std::str::from_utf8(record.get(i).unwrap_or_default())
                 .unwrap_or("")

@@ -523,6 +523,15 @@ pub static SUBJECTS: ValueTable = &[
 
 /// The SPEC code for `value` in `table`: the code itself (any case) or one of its words.
 pub fn code_for(table: ValueTable, value: &str) -> Option<&'static str> {
+    // Most cells are written exactly as a code or a word: found without normalising the
+    // whole table, which matters on a county's teachers.csv.
+    let exact = value.trim();
+    if let Some((code, _)) = table
+        .iter()
+        .find(|(code, words)| *code == exact || words.contains(&exact))
+    {
+        return Some(code);
+    }
     let n = normalize(value);
     table.iter().find_map(|(code, words)| {
         (code.to_lowercase() == n || words.iter().any(|w| normalize(w) == n)).then_some(*code)

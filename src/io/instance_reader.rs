@@ -335,41 +335,44 @@ fn read_adjacency(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
     }
 }
 
-/// An id of `index`, or a name that names exactly one loaded row. Unknown ids are reported
-/// unless the row exists with problems of its own (`seen_ids`).
-fn lookup(
-    index: &HashMap<String, usize>,
-    names: &HashMap<String, Vec<usize>>,
-    seen_ids: &HashSet<String>,
-    id: &str,
-    c: &mut Cells<'_>,
-    col: &str,
-    what: &str,
-    file: &str,
-) -> Option<usize> {
-    if let Some(&i) = index.get(id) {
-        return Some(i);
-    }
-    if seen_ids.contains(id) {
-        return None;
-    }
-    match names.get(id).map(Vec::as_slice) {
-        Some(&[only]) => Some(only),
-        Some(many) if many.len() > 1 => {
-            c.problem(
-                col,
-                format!("`{id}` is the name of {} {what}s", many.len()),
-                format!("write the {what}'s id from {file}: the name is not unique"),
-            );
-            None
+/// The rows a reference may name: by id, or by a name that names exactly one loaded row.
+struct Refs<'a> {
+    index: &'a HashMap<String, usize>,
+    names: &'a HashMap<String, Vec<usize>>,
+    /// Ids of rows written but not loaded (they had problems of their own): a reference to
+    /// one is not reported again.
+    seen: &'a HashSet<String>,
+    what: &'static str,
+    file: &'static str,
+}
+
+impl Refs<'_> {
+    fn lookup(&self, id: &str, c: &mut Cells<'_>, col: &str) -> Option<usize> {
+        let (what, file) = (self.what, self.file);
+        if let Some(&i) = self.index.get(id) {
+            return Some(i);
         }
-        _ => {
-            c.problem(
-                col,
-                format!("unknown {what} `{id}`"),
-                format!("use an id listed in {file}, or add `{id}` there"),
-            );
-            None
+        if self.seen.contains(id) {
+            return None;
+        }
+        match self.names.get(id).map(Vec::as_slice) {
+            Some(&[only]) => Some(only),
+            Some(many) if many.len() > 1 => {
+                c.problem(
+                    col,
+                    format!("`{id}` is the name of {} {what}s", many.len()),
+                    format!("write the {what}'s id from {file}: the name is not unique"),
+                );
+                None
+            }
+            _ => {
+                c.problem(
+                    col,
+                    format!("unknown {what} `{id}`"),
+                    format!("use an id listed in {file}, or add `{id}` there"),
+                );
+                None
+            }
         }
     }
 }
@@ -381,16 +384,14 @@ fn township_ref(
     c: &mut Cells<'_>,
     col: &str,
 ) -> Option<usize> {
-    lookup(
-        &inst.township_index,
-        &seen_ids.township_names,
-        &seen_ids.townships,
-        id,
-        c,
-        col,
-        "township",
-        "townships.csv",
-    )
+    Refs {
+        index: &inst.township_index,
+        names: &seen_ids.township_names,
+        seen: &seen_ids.townships,
+        what: "township",
+        file: "townships.csv",
+    }
+    .lookup(id, c, col)
 }
 
 fn school_ref(
@@ -400,16 +401,14 @@ fn school_ref(
     c: &mut Cells<'_>,
     col: &str,
 ) -> Option<usize> {
-    lookup(
-        &inst.school_index,
-        &seen_ids.school_names,
-        &seen_ids.schools,
-        id,
-        c,
-        col,
-        "school",
-        "schools.csv",
-    )
+    Refs {
+        index: &inst.school_index,
+        names: &seen_ids.school_names,
+        seen: &seen_ids.schools,
+        what: "school",
+        file: "schools.csv",
+    }
+    .lookup(id, c, col)
 }
 
 fn read_schools(

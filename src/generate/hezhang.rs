@@ -431,6 +431,8 @@ stages = ["kindergarten", "primary", "middle", "nine_year"]
 mode = "townships"
 count = 8
 core_min_quality = 0
+# G3: kindergartens belong to these groups but do not lead them.
+core_stages = ["primary", "middle", "nine_year"]
 include_helpers = false
 contiguous = true
 balance_weight = 0.0

@@ -907,7 +907,10 @@ pe = 2.0
         let err = Policy::parse(&format!("{base}core_stages=['middle']\n"), "p.toml").unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("p.toml:5:1:"), "{msg}");
-        assert!(msg.contains("middle") && msg.contains("kindergarten, primary"), "{msg}");
+        assert!(
+            msg.contains("middle") && msg.contains("kindergarten, primary"),
+            "{msg}"
+        );
         let err = Policy::parse(&format!("{base}regroup_tolerance=-1\n"), "p.toml").unwrap_err();
         assert!(err.to_string().contains("regroup_tolerance"), "{err}");
     }

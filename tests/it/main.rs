@@ -4,6 +4,7 @@
 mod common;
 mod excel;
 mod groups;
+mod groups_previous;
 mod locks;
 mod pairing;
 mod pairing_examples;

@@ -174,7 +174,11 @@ fn g3_core_stages_keep_other_stages_from_leading() {
     let mut t = track(2);
     t.core_stages = vec![Stage::Primary];
     let r = solve(&inst, &t).expect("solve");
-    assert!(r.groups.iter().all(|g| inst.schools[g.core].stage == Stage::Primary));
+    assert!(
+        r.groups
+            .iter()
+            .all(|g| inst.schools[g.core].stage == Stage::Primary)
+    );
     // Only schools 1 and 4 may lead: {0,1,2} around 1, {3,4,5} around 4.
     assert!((r.objective - 4.0).abs() < 1e-6, "{}", r.objective);
     t.count = 3;

@@ -205,6 +205,7 @@ pub fn after_infeasible(p: &TrackProblem, options: &MipOptions) -> String {
             Tuning {
                 heuristic: false,
                 reduced_cost_fixing: false,
+                lagrangian: false,
             },
         ) && r.status.has_solution()
         {

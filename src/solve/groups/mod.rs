@@ -8,6 +8,7 @@
 pub mod cpmp;
 pub mod explain;
 pub mod incumbent;
+pub mod lagrangian;
 pub mod model;
 pub mod previous;
 pub mod problem;

@@ -10,6 +10,7 @@
 use std::time::{Duration, Instant};
 
 use super::incumbent;
+use super::lagrangian;
 use super::model::{self, Allowed, Built};
 use super::problem::{Assignment, TrackProblem};
 use crate::solve::mip::{MipError, MipOptions, MipResult, Sense, SolveStatus, relative_gap};
@@ -36,6 +37,7 @@ pub struct Solved {
 pub struct Tuning {
     pub heuristic: bool,
     pub reduced_cost_fixing: bool,
+    pub lagrangian: bool,
 }
 
 impl Default for Tuning {
@@ -43,6 +45,7 @@ impl Default for Tuning {
         Tuning {
             heuristic: true,
             reduced_cost_fixing: true,
+            lagrangian: true,
         }
     }
 }
@@ -195,6 +198,12 @@ impl Clock {
         }
     }
 
+    /// The instant when `share` of the whole limit has passed.
+    fn share(&self, share: f64) -> Instant {
+        let total = self.deadline.saturating_duration_since(self.started);
+        self.started + total.mul_f64(share)
+    }
+
     fn out_of_time(&self) -> bool {
         self.left() < MIN_SOLVE_S
     }
@@ -204,14 +213,22 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
     let clock = Clock::new(options);
     let deadline = incumbent::Deadline(Some(clock.deadline));
     let inc = if tuning.heuristic {
-        incumbent::find_until(p, deadline)
+        incumbent::find_until(p, incumbent::Deadline(Some(clock.share(0.5))))
     } else {
         None
     };
     let heuristic_value = inc.as_ref().map(|a| p.objective(a));
     let base = Allowed::fitting(p);
     let fitting = base.pairs();
-    let floor = trivial_bound(p, &base);
+    let mut floor = trivial_bound(p, &base);
+    let (inc, lagrangian) = if tuning.lagrangian {
+        with_lagrangian(p, inc, &clock)
+    } else {
+        (inc, None)
+    };
+    if let Some(l) = &lagrangian {
+        floor = floor.max(l.bound);
+    }
     if clock.out_of_time() || fitting > MAX_MODEL_PAIRS {
         return Ok(unsolved(
             p,
@@ -328,6 +345,37 @@ fn unsolved(
         lp_bound,
         pairs_kept: (0, fitting),
     }
+}
+
+/// Subgradient steps for the Lagrangian bound.
+const LAGRANGIAN_STEPS: usize = 300;
+
+/// The Lagrangian bound, and the grouping grown from its cheapest cores when that beats the
+/// heuristic one.
+fn with_lagrangian(
+    p: &TrackProblem,
+    inc: Option<Assignment>,
+    clock: &Clock,
+) -> (Option<Assignment>, Option<lagrangian::Lagrangian>) {
+    let upper = inc.as_ref().map(|a| p.objective(a));
+    let Some(l) = lagrangian::bound(p, upper, LAGRANGIAN_STEPS, Some(clock.share(0.8))) else {
+        return (inc, None);
+    };
+    let mut homes = vec![false; p.units.len()];
+    let mut open = Vec::new();
+    for &c in &l.ranked {
+        if open.len() < p.count && !homes[p.cores[c].home] {
+            homes[p.cores[c].home] = true;
+            open.push(c);
+        }
+    }
+    let deadline = incumbent::Deadline(Some(clock.share(0.9)));
+    let inc = match (incumbent::from_cores_until(p, open, deadline), inc) {
+        (Some(a), Some(b)) if p.objective(&a) < p.objective(&b) - 1e-9 => Some(a),
+        (Some(a), None) => Some(a),
+        (_, b) => b,
+    };
+    (inc, Some(l))
 }
 
 /// Merges HiGHS's answer with what was known before it ran: a time-limited MIP without a

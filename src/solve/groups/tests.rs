@@ -425,3 +425,33 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// The Lagrangian bound is a lower bound: never above the brute-force optimum.
+    #[test]
+    fn lagrangian_bound_never_exceeds_the_optimum((inst, t) in arb_track()) {
+        let p = track_problem(&inst, &t);
+        prop_assume!(!p.units.is_empty());
+        if let (Some(best), Some(l)) = (brute_force(&p), lagrangian::bound(&p, None, 200, None)) {
+            prop_assert!(l.bound <= best + 1e-6, "bound {} above optimum {}", l.bound, best);
+        }
+    }
+}
+
+/// A tight capacitated track where the Lagrangian bound beats the trivial one.
+#[test]
+fn lagrangian_bound_is_valid_and_useful_on_a_capacitated_line() {
+    let mut inst = line();
+    for s in &mut inst.schools {
+        s.students = 100;
+    }
+    let mut t = track(2);
+    t.max_students = Some(300.0);
+    let p = track_problem(&inst, &t);
+    let best = brute_force(&p).expect("feasible");
+    let l = lagrangian::bound(&p, None, 300, None).expect("applies");
+    let trivial = solve::trivial_bound(&p, &model::Allowed::fitting(&p));
+    assert!(l.bound <= best + 1e-6, "{} > {best}", l.bound);
+    assert!(l.bound > trivial + 1e-6, "{} vs trivial {trivial}", l.bound);
+}

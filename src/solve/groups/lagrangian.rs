@@ -61,7 +61,7 @@ fn knapsack(items: &mut [(f64, u64)], cap: Option<u64>, max_items: Option<usize>
                     .flat_map(|row| row.iter())
                     .copied()
                     .fold(0.0, f64::min)
-            } else if cap + 1 <= TABLE_LIMIT {
+            } else if cap < TABLE_LIMIT {
                 let mut best = vec![0.0f64; cap + 1];
                 for &(r, w) in items.iter() {
                     let w = w as usize;

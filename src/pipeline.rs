@@ -11,7 +11,7 @@ use crate::domain::{Instance, PairingLevel, Policy};
 use crate::error::{Error, Result};
 use crate::io::plan_files::{self, GROUPS};
 use crate::io::summary::{SUMMARY, Summary};
-use crate::solve::groups::{GroupsOutcome, form_groups};
+use crate::solve::groups::{GroupsOutcome, Previous, form_groups_with};
 use crate::solve::mip::MipOptions;
 use crate::solve::moves::pins::{self, Pins};
 use crate::solve::moves::{MovesOutcome, plan_moves_pinned};
@@ -26,6 +26,8 @@ pub struct RunOptions {
     pub threads: Option<u32>,
     pub locks: Option<PathBuf>,
     pub previous: Option<PathBuf>,
+    /// Last year's plan folder, whose `groups.csv` the groups step keeps close to (G7).
+    pub previous_groups: Option<PathBuf>,
 }
 
 impl RunOptions {
@@ -51,7 +53,12 @@ pub fn step_groups(
             "--time-limit must be a positive number of seconds".into(),
         ));
     }
-    let outcome = form_groups(inst, policy, &mip)?;
+    // Read before anything is written: the previous plan may be the folder being re-planned.
+    let previous = match &opts.previous_groups {
+        Some(prev) => Some(load_previous_groups(inst, prev)?),
+        None => None,
+    };
+    let outcome = form_groups_with(inst, policy, &mip, previous.as_ref())?;
     std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
     for stale in [
         plan_files::PAIRINGS,
@@ -69,6 +76,17 @@ pub fn step_groups(
     summary.set("groups", outcome.summary.clone());
     summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))?;
     Ok(outcome)
+}
+
+/// Last year's `groups.csv` from the plan folder `prev` (G7).
+pub fn load_previous_groups(inst: &Instance, prev: &Path) -> Result<Previous> {
+    if !prev.join(GROUPS).exists() {
+        return Err(Error::Input(Problems(vec![plan_files::missing_plan_file(
+            prev, GROUPS, "groups",
+        )])));
+    }
+    let rows = plan_files::read_groups(prev)?;
+    Ok(Previous::from_rows(inst, &rows))
 }
 
 /// Reads `dir/groups.csv` into a [`Grouping`]. At school-level pairing the groups are

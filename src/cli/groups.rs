@@ -1,4 +1,4 @@
-//! `rotaplan groups INSTANCE --policy P --out DIR [--time-limit S]`.
+//! `rotaplan groups INSTANCE --policy P --out DIR [--previous DIR] [--time-limit S]`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +17,9 @@ pub struct Args {
     /// Overrides `[solver] time_limit_s`.
     #[arg(long)]
     pub time_limit: Option<f64>,
+    /// Last year's plan folder: keep schools in their groups within `regroup_tolerance` (G7).
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
@@ -24,6 +27,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let inst = super::load_instance(&args.instance)?;
     let opts = RunOptions {
         time_limit_s: args.time_limit,
+        previous_groups: args.previous.clone(),
         ..RunOptions::default()
     };
     let outcome = step_groups(&inst, &policy, &args.out, &opts)?;
@@ -38,6 +42,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             t.gap,
             t.seconds
         );
+    }
+    for t in &outcome.tracks {
+        if let Some(st) = &t.previous {
+            println!(
+                "track {}: {} of {} schools changed group (a fresh grouping: {}), stability cost {:.4}",
+                t.track, st.changed, st.compared, st.changed_fresh, st.stability_cost
+            );
+        }
     }
     println!("wrote {}", args.out.join(GROUPS).display());
     Ok(ExitCode::SUCCESS)

@@ -39,6 +39,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         time_limit_s: args.time_limit,
         locks: args.locks.clone(),
         previous: args.previous.clone(),
+        previous_groups: args.previous.clone(),
         ..RunOptions::default()
     };
     let out = plan_steps(&inst, &policy, &args.out, &opts)?;

@@ -32,6 +32,10 @@ pub struct TrackPolicy {
     pub count: usize,
     pub max_schools: usize,
     pub core_min_quality: f64,
+    /// G3: stages whose schools may lead a group (default: all of `stages`).
+    pub core_stages: Vec<Stage>,
+    /// G7: how far above the fresh optimum a regrouping may go to keep schools in place.
+    pub regroup_tolerance: f64,
     pub include_helpers: bool,
     pub contiguous: bool,
     pub balance_weight: f64,
@@ -150,6 +154,8 @@ const TRACK_KEYS: &[&str] = &[
     "count",
     "max_schools",
     "core_min_quality",
+    "core_stages",
+    "regroup_tolerance",
     "include_helpers",
     "contiguous",
     "balance_weight",
@@ -477,8 +483,11 @@ impl Reader<'_> {
                 "a group holds at least its core",
             );
         }
+        let core_stages = self.core_stages(t, &stages, s);
         let track = TrackPolicy {
             name: name.unwrap_or_default(),
+            core_stages,
+            regroup_tolerance: self.nonneg(t, "regroup_tolerance", s).unwrap_or(0.05),
             stages,
             mode,
             count: count.unwrap_or(1),
@@ -501,6 +510,55 @@ impl Reader<'_> {
             );
         }
         (self.problems.len() == before).then_some(track)
+    }
+
+    /// G3's `core_stages`: a list of the track's own stages; absent means all of them.
+    fn core_stages(&mut self, t: &toml::Table, stages: &[Stage], s: Scope) -> Vec<Stage> {
+        let Some(value) = t.get("core_stages") else {
+            return stages.to_vec();
+        };
+        let Value::Array(items) = value else {
+            self.bad(
+                s,
+                "core_stages",
+                "must be a list",
+                "write core_stages = [\"primary\", \"middle\"]",
+            );
+            return stages.to_vec();
+        };
+        let listed = stages
+            .iter()
+            .map(|st| st.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut out = Vec::new();
+        for item in items {
+            match item.as_str().and_then(Stage::parse) {
+                Some(st) if !stages.contains(&st) => self.bad(
+                    s,
+                    "core_stages",
+                    &format!("lists {st}, which is not one of the track's stages ({listed})"),
+                    "list only stages of this track, or add the stage to `stages`",
+                ),
+                Some(st) if !out.contains(&st) => out.push(st),
+                Some(_) => {}
+                None => self.bad(
+                    s,
+                    "core_stages",
+                    &format!("unknown stage {item}"),
+                    "use kindergarten, primary, middle, nine_year, high or vocational",
+                ),
+            }
+        }
+        if items.is_empty() {
+            self.bad(
+                s,
+                "core_stages",
+                "is empty, so no school could lead a group",
+                "list at least one stage, or leave the key out to let every stage lead",
+            );
+        }
+        out
     }
 
     fn check_tracks_disjoint(&mut self, tracks: &[TrackPolicy]) {
@@ -836,6 +894,25 @@ pe = 2.0
     fn syntax_error_points_at_line() {
         let err = Policy::parse("plan_year = \n", "p.toml").unwrap_err();
         assert_eq!(err.0[0].line, Some(1));
+    }
+
+    #[test]
+    fn core_stages_default_to_the_track_stages_and_must_be_among_them() {
+        let base = "[[track]]\nname='c'\nstages=['kindergarten','primary']\ncount=1\n";
+        let p = Policy::parse(base, "p.toml").expect("parses");
+        assert_eq!(p.tracks[0].core_stages, p.tracks[0].stages);
+        assert_eq!(p.tracks[0].regroup_tolerance, 0.05);
+        let p = Policy::parse(&format!("{base}core_stages=['primary']\n"), "p.toml").expect("ok");
+        assert_eq!(p.tracks[0].core_stages, vec![Stage::Primary]);
+        let err = Policy::parse(&format!("{base}core_stages=['middle']\n"), "p.toml").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("p.toml:5:1:"), "{msg}");
+        assert!(
+            msg.contains("middle") && msg.contains("kindergarten, primary"),
+            "{msg}"
+        );
+        let err = Policy::parse(&format!("{base}regroup_tolerance=-1\n"), "p.toml").unwrap_err();
+        assert!(err.to_string().contains("regroup_tolerance"), "{err}");
     }
 
     #[test]

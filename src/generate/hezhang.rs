@@ -351,12 +351,13 @@ fn exchange_options(schools: &[School]) -> Result<Vec<ExchangeOption>, GenerateE
         .collect())
 }
 
-/// Highest quality first, then smallest id: the seed's core school of a group.
+/// Highest quality first, then smallest id: the seed's core school of a group. Kindergartens
+/// do not lead (the policy's `core_stages`).
 fn core_of(schools: &[School], members: &[usize]) -> Option<usize> {
     members
         .iter()
         .copied()
-        .filter(|&i| schools[i].core_eligible())
+        .filter(|&i| schools[i].core_eligible() && schools[i].stage() != Stage::Kindergarten)
         .max_by(|&a, &b| {
             schools[a]
                 .quality
@@ -431,6 +432,8 @@ stages = ["kindergarten", "primary", "middle", "nine_year"]
 mode = "townships"
 count = 8
 core_min_quality = 0
+# G3: kindergartens belong to these groups but do not lead them.
+core_stages = ["primary", "middle", "nine_year"]
 include_helpers = false
 contiguous = true
 balance_weight = 0.0

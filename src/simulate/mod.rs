@@ -69,9 +69,15 @@ pub fn run(
         let year_dir = out.join(year.to_string());
         let state_dir = year_dir.join("state");
         let plan_dir = year_dir.join("plan");
+        let previous_plan = out.join((year - 1).to_string()).join("plan");
         write_instance(&state, &state_dir).map_err(Error::write(&state_dir))?;
         let planned = if k == 0 || opts.reform {
-            plan_county(&state, &p, &plan_dir, &opts.run).map(|_| ())
+            // G7: each summer's regrouping keeps close to the summer before.
+            let run = RunOptions {
+                previous_groups: (k > 0).then(|| previous_plan.clone()),
+                ..opts.run.clone()
+            };
+            plan_county(&state, &p, &plan_dir, &run).map(|_| ())
         } else {
             reuse_groups_and_pairings(&first_plan, &plan_dir)
                 .and_then(|()| step_rotate(&state, &p, &plan_dir, &opts.run).map(|_| ()))

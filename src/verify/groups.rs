@@ -224,6 +224,16 @@ fn check_group(a: &mut Audit, g: &GroupView) {
                 vec![at(GROUPS, line, &core.id)],
             );
         }
+        if !track.core_stages.contains(&core.stage) {
+            a.flag(
+                G3,
+                format!(
+                    "core `{}` of group `{}` is a {} school, not of core_stages",
+                    core.id, g.id, core.stage
+                ),
+                vec![at(GROUPS, line, &core.id)],
+            );
+        }
         if !core.core_eligible {
             a.flag(
                 G3,

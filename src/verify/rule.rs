@@ -42,7 +42,7 @@ rule!(
 rule!(
     G3,
     "G3",
-    "the core is core_eligible with quality ≥ core_min_quality",
+    "the core is core_eligible, of a stage in core_stages, with quality ≥ core_min_quality",
     "000 赫府办发〔2021〕60号 “以强带弱”; 001 鲁教基函〔2021〕34号 “以优质学校为核心”"
 );
 rule!(

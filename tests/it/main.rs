@@ -5,6 +5,7 @@ mod chinese_degrees;
 mod common;
 mod excel;
 mod groups;
+mod groups_previous;
 mod locks;
 mod pairing;
 mod pairing_examples;

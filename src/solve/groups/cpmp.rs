@@ -169,6 +169,8 @@ impl Benchmark {
             count: self.p,
             max_schools: self.n(),
             core_min_quality: 0.0,
+            core_stages: vec![Stage::Primary],
+            regroup_tolerance: 0.05,
             include_helpers: false,
             contiguous: false,
             balance_weight: 0.0,

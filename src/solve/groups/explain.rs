@@ -55,8 +55,10 @@ pub fn precheck(p: &TrackProblem) -> Option<String> {
             ),
         };
         why.push(format!(
-            "track {name}: {what} (core_eligible and quality >= core_min_quality{}) but count = {k} (G3); lower core_min_quality, mark more schools core_eligible, or lower count to {}",
+            "track {name}: {what} ({}{}) but count = {k}, {} short (G3); lower core_min_quality, widen core_stages, mark more schools core_eligible, or lower count to {}",
+            p.core_rule,
             if p.max_students.is_some() { ", own students <= max_students" } else { "" },
+            k - homes.len(),
             homes.len()
         ));
     }
@@ -203,6 +205,7 @@ pub fn after_infeasible(p: &TrackProblem, options: &MipOptions) -> String {
             Tuning {
                 heuristic: false,
                 reduced_cost_fixing: false,
+                lagrangian: false,
             },
         ) && r.status.has_solution()
         {

@@ -3,7 +3,10 @@
 //! search (shift, swap, core relocation inside a group, core exchange). It never stands in
 //! for the MIP: its solution is only a starting point and an upper bound.
 //!
-//! Deterministic: a fixed seed and iteration caps, never a clock.
+//! Deterministic: a fixed seed and iteration caps; the clock only cuts the search short
+//! when the step's time limit runs out (the run then reports status `feasible`).
+
+use std::time::Instant;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -17,8 +20,23 @@ const EXCHANGE_NEAREST: usize = 8;
 /// Cap on local-search passes, to keep the heuristic cheap on large tracks.
 const MAX_PASSES: usize = 50;
 
+/// When the search must stop, if ever.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Deadline(pub Option<Instant>);
+
+impl Deadline {
+    pub fn passed(self) -> bool {
+        self.0.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
 /// The best feasible assignment found, if any (checked with [`TrackProblem::is_feasible`]).
 pub fn find(p: &TrackProblem) -> Option<Assignment> {
+    find_until(p, Deadline::default())
+}
+
+/// [`find`], stopping with the best assignment so far once `deadline` passes.
+pub fn find_until(p: &TrackProblem, deadline: Deadline) -> Option<Assignment> {
     if p.units.is_empty() || p.count == 0 || p.count > p.units.len() {
         return None;
     }
@@ -29,10 +47,13 @@ pub fn find(p: &TrackProblem) -> Option<Assignment> {
     let mut rng = ChaCha8Rng::seed_from_u64(0x9e37_79b9);
     let mut best: Option<(f64, Assignment)> = None;
     for start in 0..=RESTARTS {
+        if start > 0 && deadline.passed() {
+            break;
+        }
         let Some(open) = greedy_open(p, &cands, start > 0, &mut rng) else {
             continue;
         };
-        let Some(sol) = improve_cores(p, &cands, open) else {
+        let Some(sol) = improve_cores(p, &cands, open, deadline) else {
             continue;
         };
         if !p.is_feasible(&sol) {
@@ -53,7 +74,20 @@ pub fn from_cores(p: &TrackProblem, open: Vec<usize>) -> Option<Assignment> {
     if open.len() != p.count || open.iter().any(|c| !cands.contains(c)) {
         return None;
     }
-    improve_cores(p, &cands, open).filter(|s| p.is_feasible(s))
+    improve_cores(p, &cands, open, Deadline::default()).filter(|s| p.is_feasible(s))
+}
+
+/// [`from_cores`] under a deadline.
+pub fn from_cores_until(
+    p: &TrackProblem,
+    open: Vec<usize>,
+    deadline: Deadline,
+) -> Option<Assignment> {
+    let cands: Vec<usize> = (0..p.cores.len()).filter(|&c| p.core_fits(c)).collect();
+    if open.len() != p.count || open.iter().any(|c| !cands.contains(c)) {
+        return None;
+    }
+    improve_cores(p, &cands, open, deadline).filter(|s| p.is_feasible(s))
 }
 
 /// Greedy p-median choice of cores (uncapacitated), at most one core per unit; with
@@ -106,6 +140,7 @@ struct State<'a> {
     p: &'a TrackProblem,
     assign: Assignment,
     load: Vec<Load>,
+    deadline: Deadline,
 }
 
 impl<'a> State<'a> {
@@ -160,6 +195,9 @@ impl<'a> State<'a> {
             o
         };
         for _ in 0..MAX_PASSES {
+            if self.deadline.passed() {
+                break;
+            }
             let mut improved = false;
             for u in 0..nu {
                 if self.is_home(u) {
@@ -186,6 +224,9 @@ impl<'a> State<'a> {
                     if self.is_home(u) {
                         continue;
                     }
+                    if u % 64 == 0 && self.deadline.passed() {
+                        return;
+                    }
                     for v in (u + 1)..nu {
                         let (cu, cv) = (self.assign[u], self.assign[v]);
                         if cu == cv || self.is_home(v) {
@@ -205,7 +246,7 @@ impl<'a> State<'a> {
                     }
                 }
             }
-            if swaps && !improved {
+            if swaps && !improved && !self.deadline.passed() {
                 improved = self.eject();
             }
             if !improved {
@@ -234,6 +275,9 @@ impl<'a> State<'a> {
         for u in 0..nu {
             if self.is_home(u) {
                 continue;
+            }
+            if u % 64 == 0 && self.deadline.passed() {
+                return false;
             }
             let a = self.assign[u];
             for &b in &open {
@@ -264,12 +308,13 @@ impl<'a> State<'a> {
 }
 
 /// Regret-ordered capacitated assignment of every unit to the `open` cores.
-fn assign<'a>(p: &'a TrackProblem, open: &[usize]) -> Option<State<'a>> {
+fn assign<'a>(p: &'a TrackProblem, open: &[usize], deadline: Deadline) -> Option<State<'a>> {
     let nu = p.units.len();
     let mut st = State {
         p,
         assign: vec![usize::MAX; nu],
         load: vec![Load::default(); p.cores.len()],
+        deadline,
     };
     for &c in open {
         let h = p.cores[c].home;
@@ -317,11 +362,19 @@ fn assign<'a>(p: &'a TrackProblem, open: &[usize]) -> Option<State<'a>> {
 
 /// Assign, improve, then relocate cores inside their groups and exchange open cores with
 /// nearby closed ones while that improves the distance cost.
-fn improve_cores(p: &TrackProblem, cands: &[usize], mut open: Vec<usize>) -> Option<Assignment> {
-    let mut st = assign(p, &open)?;
+fn improve_cores(
+    p: &TrackProblem,
+    cands: &[usize],
+    mut open: Vec<usize>,
+    deadline: Deadline,
+) -> Option<Assignment> {
+    let mut st = assign(p, &open, deadline)?;
     st.local_search(true);
     let mut best = (p.distance_cost(&st.assign), st.assign.clone());
     for _ in 0..MAX_PASSES {
+        if deadline.passed() {
+            break;
+        }
         let mut improved = false;
         // Relocation: same members, a better core among them.
         for (c, us) in p.groups(&best.1) {
@@ -351,6 +404,9 @@ fn improve_cores(p: &TrackProblem, cands: &[usize], mut open: Vec<usize>) -> Opt
         };
         // Exchange: close one core, open a nearby closed one, reassign everything.
         'exchange: for i in 0..open.len() {
+            if deadline.passed() {
+                break;
+            }
             let c = open[i];
             let mut near: Vec<(f64, usize)> = cands
                 .iter()
@@ -362,7 +418,7 @@ fn improve_cores(p: &TrackProblem, cands: &[usize], mut open: Vec<usize>) -> Opt
             for &(_, k) in near.iter().take(EXCHANGE_NEAREST) {
                 let mut trial = open.clone();
                 trial[i] = k;
-                let Some(mut s) = assign(p, &trial) else {
+                let Some(mut s) = assign(p, &trial, deadline) else {
                     continue;
                 };
                 s.local_search(false);
@@ -377,14 +433,14 @@ fn improve_cores(p: &TrackProblem, cands: &[usize], mut open: Vec<usize>) -> Opt
         if !improved {
             break;
         }
-        let mut s = assign_from(p, &best.1);
+        let mut s = assign_from(p, &best.1, deadline);
         s.local_search(true);
         best = (p.distance_cost(&s.assign), s.assign);
     }
     Some(best.1)
 }
 
-fn assign_from<'a>(p: &'a TrackProblem, sol: &[usize]) -> State<'a> {
+fn assign_from<'a>(p: &'a TrackProblem, sol: &[usize], deadline: Deadline) -> State<'a> {
     let mut load = vec![Load::default(); p.cores.len()];
     for (u, &c) in sol.iter().enumerate() {
         load[c].students += p.units[u].students;
@@ -394,5 +450,6 @@ fn assign_from<'a>(p: &'a TrackProblem, sol: &[usize]) -> State<'a> {
         p,
         assign: sol.to_vec(),
         load,
+        deadline,
     }
 }

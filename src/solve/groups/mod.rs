@@ -8,7 +8,9 @@
 pub mod cpmp;
 pub mod explain;
 pub mod incumbent;
+pub mod lagrangian;
 pub mod model;
+pub mod previous;
 pub mod problem;
 pub mod school_mode;
 pub mod solve;
@@ -22,6 +24,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
+pub use previous::Previous;
 pub use problem::{Assignment, Core, TrackProblem, Unit};
 pub use solve::Tuning;
 
@@ -54,6 +57,26 @@ pub struct TrackOutcome {
     pub groups: Vec<FormedGroup>,
     /// Objective of the heuristic warm start, when one was found.
     pub incumbent: Option<f64>,
+    /// G7, with `--previous`: what stayed and what stability cost.
+    pub previous: Option<Stability>,
+}
+
+/// G7's figures for one track.
+#[derive(Debug, Clone)]
+pub struct Stability {
+    /// Schools of the track that are in the previous `groups.csv`.
+    pub compared: usize,
+    /// Of those, the ones that changed group.
+    pub changed: usize,
+    /// What a fresh regrouping (D*) would have changed.
+    pub changed_fresh: usize,
+    pub fresh_status: SolveStatus,
+    /// D*, the fresh optimum (or best found), and its bound.
+    pub fresh_objective: f64,
+    pub fresh_bound: f64,
+    pub tolerance: f64,
+    /// Objective − D*: extra distance paid so that schools stay put.
+    pub stability_cost: f64,
 }
 
 /// All tracks: plan rows, and the value of summary key `"groups"`.
@@ -81,11 +104,21 @@ pub fn form_groups(
     policy: &Policy,
     options: &MipOptions,
 ) -> Result<GroupsOutcome, Error> {
+    form_groups_with(inst, policy, options, None)
+}
+
+/// [`form_groups`], regrouping against last year's groups when `previous` is given (G7).
+pub fn form_groups_with(
+    inst: &Instance,
+    policy: &Policy,
+    options: &MipOptions,
+    previous: Option<&Previous>,
+) -> Result<GroupsOutcome, Error> {
     let started = Instant::now();
     let results: Vec<Result<TrackOutcome, Error>> = policy
         .tracks
         .par_iter()
-        .map(|t| solve_track(inst, t, options, Tuning::default()))
+        .map(|t| solve_track_with(inst, t, options, Tuning::default(), previous))
         .collect();
     let mut tracks = Vec::new();
     let mut failures = Vec::new();
@@ -115,6 +148,18 @@ pub fn solve_track(
     options: &MipOptions,
     tuning: Tuning,
 ) -> Result<TrackOutcome, Error> {
+    solve_track_with(inst, track, options, tuning, None)
+}
+
+/// Solves one track; with `previous`, G7 regroups within the tolerance. The fresh solve then
+/// gets half the time limit and the regrouping the rest.
+pub fn solve_track_with(
+    inst: &Instance,
+    track: &TrackPolicy,
+    options: &MipOptions,
+    tuning: Tuning,
+    previous: Option<&Previous>,
+) -> Result<TrackOutcome, Error> {
     let started = Instant::now();
     let p = track_problem(inst, track);
     if p.units.is_empty() {
@@ -127,12 +172,39 @@ pub fn solve_track(
             seconds: started.elapsed().as_secs_f64(),
             groups: Vec::new(),
             incumbent: None,
+            previous: None,
         });
     }
     if let Some(why) = explain::precheck(&p) {
         return Err(Error::Infeasible(why));
     }
-    let r = solve::solve(&p, options, tuning)?;
+    let fresh_options = match previous {
+        Some(_) => MipOptions {
+            time_limit_s: options.time_limit_s / 2.0,
+            ..*options
+        },
+        None => *options,
+    };
+    let mut r = solve::solve(&p, &fresh_options, tuning)?;
+    let mut stability = None;
+    if let Some(prev) = previous {
+        let left = MipOptions {
+            time_limit_s: options.time_limit_s - started.elapsed().as_secs_f64(),
+            ..*options
+        };
+        let g = previous::regroup(&p, prev, r, track.regroup_tolerance, &left)?;
+        stability = Some(Stability {
+            compared: g.compared,
+            changed: g.changed,
+            changed_fresh: g.changed_fresh,
+            fresh_status: g.fresh_status,
+            fresh_objective: g.fresh_objective,
+            fresh_bound: g.fresh_bound,
+            tolerance: track.regroup_tolerance,
+            stability_cost: g.stability_cost(),
+        });
+        r = g.solved;
+    }
     let assign = match (&r.assign, r.status) {
         (Some(a), _) => a,
         (None, SolveStatus::Infeasible) => {
@@ -154,13 +226,20 @@ pub fn solve_track(
         bound: r.bound,
         gap: r.gap,
         seconds: started.elapsed().as_secs_f64(),
-        groups: formed_groups(inst, &p, assign),
+        groups: formed_groups(inst, &p, assign, previous),
         incumbent: r.incumbent,
+        previous: stability,
     })
 }
 
-/// Groups of an assignment, numbered by core school id.
-fn formed_groups(inst: &Instance, p: &TrackProblem, assign: &[usize]) -> Vec<FormedGroup> {
+/// Groups of an assignment, numbered by core school id; with `previous`, a group whose
+/// core led a group last year keeps that id and the others take the smallest free numbers.
+fn formed_groups(
+    inst: &Instance,
+    p: &TrackProblem,
+    assign: &[usize],
+    previous: Option<&Previous>,
+) -> Vec<FormedGroup> {
     let mut groups: Vec<(usize, Vec<usize>)> = p
         .groups(assign)
         .into_iter()
@@ -177,15 +256,40 @@ fn formed_groups(inst: &Instance, p: &TrackProblem, assign: &[usize]) -> Vec<For
         })
         .collect();
     groups.sort_by(|a, b| inst.schools[a.0].id.cmp(&inst.schools[b.0].id));
-    groups
+    let kept: Vec<Option<String>> = groups
+        .iter()
+        .map(|(core, _)| previous.and_then(|prev| prev.id_of_core(*core).map(String::from)))
+        .collect();
+    let taken: std::collections::BTreeSet<String> = kept.iter().flatten().cloned().collect();
+    let mut next = 1;
+    let mut out: Vec<FormedGroup> = groups
         .into_iter()
-        .enumerate()
-        .map(|(k, (core, schools))| FormedGroup {
-            id: format!("{}-{}", p.name, k + 1),
-            core,
-            schools,
+        .zip(kept)
+        .map(|((core, schools), kept)| {
+            let id = kept.unwrap_or_else(|| {
+                loop {
+                    let id = format!("{}-{}", p.name, next);
+                    next += 1;
+                    if !taken.contains(&id) {
+                        break id;
+                    }
+                }
+            });
+            FormedGroup { id, core, schools }
         })
-        .collect()
+        .collect();
+    out.sort_by(|a, b| group_order(&a.id).cmp(&group_order(&b.id)));
+    out
+}
+
+/// Groups in the order of their number (`compulsory-2` before `compulsory-10`).
+fn group_order(id: &str) -> (u64, &str) {
+    let number = id
+        .rsplit('-')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX);
+    (number, id)
 }
 
 fn rows(inst: &Instance, tracks: &[TrackOutcome]) -> Vec<GroupRow> {
@@ -207,6 +311,19 @@ fn rows(inst: &Instance, tracks: &[TrackOutcome]) -> Vec<GroupRow> {
         }
     }
     out
+}
+
+fn stability_json(st: &Stability) -> Value {
+    json!({
+        "schools_compared": st.compared,
+        "schools_changed": st.changed,
+        "schools_changed_fresh": st.changed_fresh,
+        "regroup_tolerance": num(st.tolerance),
+        "fresh_status": st.fresh_status.as_str(),
+        "fresh_objective": num(st.fresh_objective),
+        "fresh_bound": num(st.fresh_bound),
+        "stability_cost_km": num(st.stability_cost),
+    })
 }
 
 fn group_json(inst: &Instance, g: &FormedGroup) -> Value {
@@ -265,8 +382,24 @@ fn summary(inst: &Instance, tracks: &[TrackOutcome], seconds: f64) -> Value {
             "groups".into(),
             Value::Array(t.groups.iter().map(|g| group_json(inst, g)).collect()),
         );
+        if let Some(st) = &t.previous {
+            b.insert("previous".into(), stability_json(st));
+        }
         per.insert(t.track.clone(), Value::Object(b));
     }
     top.insert("tracks".into(), Value::Object(per));
+    let stable: Vec<&Stability> = tracks.iter().filter_map(|t| t.previous.as_ref()).collect();
+    if !stable.is_empty() {
+        top.insert(
+            "previous".into(),
+            json!({
+                "schools_compared": stable.iter().map(|s| s.compared).sum::<usize>(),
+                "schools_changed": stable.iter().map(|s| s.changed).sum::<usize>(),
+                "schools_changed_fresh": stable.iter().map(|s| s.changed_fresh).sum::<usize>(),
+                "fresh_objective": num(stable.iter().map(|s| s.fresh_objective).sum()),
+                "stability_cost_km": num(stable.iter().map(|s| s.stability_cost).sum()),
+            }),
+        );
+    }
     Value::Object(top)
 }

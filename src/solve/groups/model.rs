@@ -70,7 +70,7 @@ pub struct Built {
 
 impl Built {
     /// The assignment variable of (u, c): y_c for the core's own unit.
-    fn assign_var(&self, p: &TrackProblem, u: usize, c: usize) -> Option<Variable> {
+    pub fn assign_var(&self, p: &TrackProblem, u: usize, c: usize) -> Option<Variable> {
         if p.cores[c].home == u {
             self.y[c]
         } else {

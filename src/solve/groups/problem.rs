@@ -50,6 +50,8 @@ pub struct TrackProblem {
     pub adjacency: Option<Vec<Vec<usize>>>,
     /// Smallest and largest quality of a track school, bounds of any group's mean.
     pub quality_range: (f64, f64),
+    /// G3's conditions in words, for explanations.
+    pub core_rule: String,
 }
 
 /// A solution: `assign[u]` is the index (into `cores`) of unit u's core.

@@ -13,7 +13,22 @@ pub fn in_track(inst: &Instance, track: &TrackPolicy, s: usize) -> bool {
 /// Whether school `s` may lead a group (G3).
 pub fn can_lead(inst: &Instance, track: &TrackPolicy, s: usize) -> bool {
     let school = &inst.schools[s];
-    school.core_eligible && school.quality >= track.core_min_quality
+    school.core_eligible
+        && school.quality >= track.core_min_quality
+        && track.core_stages.contains(&school.stage)
+}
+
+/// G3's conditions as the policy sets them, in words.
+pub fn core_rule(track: &TrackPolicy) -> String {
+    let mut rule = format!(
+        "core_eligible and quality >= core_min_quality {}",
+        track.core_min_quality
+    );
+    if track.stages.iter().any(|s| !track.core_stages.contains(s)) {
+        let stages: Vec<String> = track.core_stages.iter().map(|s| s.to_string()).collect();
+        rule.push_str(&format!(", stage in core_stages [{}]", stages.join(", ")));
+    }
+    rule
 }
 
 /// Smallest and largest quality among `schools` ((0, 0) when there are none).
@@ -55,6 +70,7 @@ pub fn build(inst: &Instance, track: &TrackPolicy) -> TrackProblem {
         max_students: track.max_students,
         balance_weight: track.balance_weight,
         adjacency: None,
+        core_rule: core_rule(track),
         quality_range: quality_range(inst, schools.iter().copied()),
         units,
         cores,

@@ -7,12 +7,13 @@
 //! left out of the model. The incumbent's own variables stay, so the reduced model holds
 //! the incumbent and every strictly better solution: its optimum is the track's optimum.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::incumbent;
+use super::lagrangian;
 use super::model::{self, Allowed, Built};
 use super::problem::{Assignment, TrackProblem};
-use crate::solve::mip::{MipError, MipOptions, MipResult, Sense, SolveStatus};
+use crate::solve::mip::{MipError, MipOptions, MipResult, Sense, SolveStatus, relative_gap};
 
 /// What one track's solve proved.
 #[derive(Debug, Clone)]
@@ -36,6 +37,7 @@ pub struct Solved {
 pub struct Tuning {
     pub heuristic: bool,
     pub reduced_cost_fixing: bool,
+    pub lagrangian: bool,
 }
 
 impl Default for Tuning {
@@ -43,6 +45,7 @@ impl Default for Tuning {
         Tuning {
             heuristic: true,
             reduced_cost_fixing: true,
+            lagrangian: true,
         }
     }
 }
@@ -122,6 +125,26 @@ fn step(p: &TrackProblem) -> f64 {
     if integral { 1.0 } else { 0.0 }
 }
 
+/// Models with more (unit, core) pairs than this are not built: HiGHS would need more memory
+/// and time than a county run has; the track then reports its heuristic grouping and a
+/// valid bound, status `feasible`.
+pub const MAX_MODEL_PAIRS: usize = 2_000_000;
+
+/// Below this many seconds left, HiGHS is not started.
+const MIN_SOLVE_S: f64 = 0.05;
+
+/// Σ over units of the cheapest core the unit may join: every grouping pays at least that.
+pub fn trivial_bound(p: &TrackProblem, allowed: &Allowed) -> f64 {
+    (0..p.units.len())
+        .map(|u| {
+            (0..p.cores.len())
+                .filter(|&c| allowed.core[c] && (p.cores[c].home == u || allowed.pair[u][c]))
+                .map(|c| p.cost[u][c])
+                .fold(f64::INFINITY, f64::min)
+        })
+        .sum()
+}
+
 fn run(
     p: &TrackProblem,
     mip: &Built,
@@ -140,36 +163,114 @@ fn run(
     Ok((r, assign))
 }
 
+/// The step's clock: everything (heuristics, model building, HiGHS) shares one limit.
+struct Clock {
+    started: Instant,
+    deadline: Instant,
+    options: MipOptions,
+}
+
+impl Clock {
+    fn new(options: &MipOptions) -> Clock {
+        let started = Instant::now();
+        let limit = if options.time_limit_s.is_finite() {
+            options.time_limit_s.max(0.0)
+        } else {
+            1e9
+        };
+        Clock {
+            started,
+            deadline: started + Duration::from_secs_f64(limit),
+            options: *options,
+        }
+    }
+
+    fn left(&self) -> f64 {
+        self.deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    }
+
+    fn mip(&self) -> MipOptions {
+        MipOptions {
+            time_limit_s: self.left(),
+            ..self.options
+        }
+    }
+
+    /// The instant when `share` of the whole limit has passed.
+    fn share(&self, share: f64) -> Instant {
+        let total = self.deadline.saturating_duration_since(self.started);
+        self.started + total.mul_f64(share)
+    }
+
+    fn out_of_time(&self) -> bool {
+        self.left() < MIN_SOLVE_S
+    }
+}
+
 pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<Solved, MipError> {
-    let started = Instant::now();
-    let left = |t: &Instant| MipOptions {
-        time_limit_s: (options.time_limit_s - t.elapsed().as_secs_f64()).max(0.5),
-        ..*options
-    };
+    let clock = Clock::new(options);
+    let deadline = incumbent::Deadline(Some(clock.deadline));
     let inc = if tuning.heuristic {
-        incumbent::find(p)
+        incumbent::find_until(p, incumbent::Deadline(Some(clock.share(0.5))))
     } else {
         None
     };
     let heuristic_value = inc.as_ref().map(|a| p.objective(a));
     let base = Allowed::fitting(p);
     let fitting = base.pairs();
+    let mut floor = trivial_bound(p, &base);
+    let (inc, lagrangian) = if tuning.lagrangian {
+        with_lagrangian(p, inc, &clock)
+    } else {
+        (inc, None)
+    };
+    if let Some(l) = &lagrangian {
+        floor = floor.max(l.bound);
+    }
+    if clock.out_of_time() || fitting > MAX_MODEL_PAIRS {
+        return Ok(unsolved(
+            p,
+            inc,
+            floor,
+            &clock,
+            heuristic_value,
+            None,
+            fitting,
+        ));
+    }
     let lp = match (&inc, tuning.reduced_cost_fixing) {
-        (Some(_), true) => Lp::solve(p, &base, &left(&started))?,
+        (Some(_), true) => Lp::solve(p, &base, &clock.mip())?,
         _ => None,
     };
     let (Some(lp), Some(inc)) = (lp, inc.clone()) else {
+        if clock.out_of_time() {
+            return Ok(unsolved(
+                p,
+                inc,
+                floor,
+                &clock,
+                heuristic_value,
+                None,
+                fitting,
+            ));
+        }
         let mip = model::build(p, &base, false);
-        let (r, assign) = run(p, &mip, &left(&started), inc.as_deref())?;
+        let (r, assign) = run(p, &mip, &clock.mip(), inc.as_deref())?;
         return Ok(finish(
+            p,
             r,
             assign,
-            started,
+            inc,
+            floor,
+            &clock,
             heuristic_value,
             None,
             (fitting, fitting),
         ));
     };
+    let floor = floor.max(lp.bound);
     // The LP's most-open cores often beat the greedy ones as a start.
     let mut homes = vec![false; p.units.len()];
     let mut open = Vec::new();
@@ -179,41 +280,164 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
             open.push(c);
         }
     }
-    let inc = match incumbent::from_cores(p, open) {
+    let inc = match incumbent::from_cores_until(p, open, deadline) {
         Some(a) if p.objective(&a) < p.objective(&inc) - 1e-9 => a,
         _ => inc,
     };
+    if clock.out_of_time() {
+        return Ok(unsolved(
+            p,
+            Some(inc),
+            floor,
+            &clock,
+            heuristic_value,
+            Some(lp.bound),
+            fitting,
+        ));
+    }
     let step = step(p);
     let ub = p.objective(&inc);
     let allowed = lp.fix(&base, &inc, ub, step);
     let mip = model::build(p, &allowed, false);
-    let (r, assign) = run(p, &mip, &left(&started), Some(&inc))?;
+    let (r, assign) = run(p, &mip, &clock.mip(), Some(&inc))?;
     let kept = allowed.pairs();
     Ok(finish(
+        p,
         r,
         assign,
-        started,
+        Some(inc),
+        floor,
+        &clock,
         heuristic_value,
         Some(lp.bound),
         (kept, fitting),
     ))
 }
 
+/// The outcome when HiGHS did not run (or not to the end): the heuristic grouping, if any,
+/// with a valid bound.
+fn unsolved(
+    p: &TrackProblem,
+    inc: Option<Assignment>,
+    bound: f64,
+    clock: &Clock,
+    incumbent: Option<f64>,
+    lp_bound: Option<f64>,
+    fitting: usize,
+) -> Solved {
+    let (status, objective) = match &inc {
+        Some(a) => (SolveStatus::Feasible, p.objective(a)),
+        None => (SolveStatus::TimeLimit, f64::NAN),
+    };
+    let bound = if objective.is_finite() {
+        bound.min(objective)
+    } else {
+        bound
+    };
+    Solved {
+        status,
+        objective,
+        bound,
+        gap: relative_gap(objective, bound),
+        seconds: clock.started.elapsed().as_secs_f64(),
+        assign: inc,
+        incumbent,
+        lp_bound,
+        pairs_kept: (0, fitting),
+    }
+}
+
+/// Subgradient steps for the Lagrangian bound.
+const LAGRANGIAN_STEPS: usize = 300;
+
+/// The Lagrangian bound, and the grouping grown from its cheapest cores when that beats the
+/// heuristic one.
+fn with_lagrangian(
+    p: &TrackProblem,
+    inc: Option<Assignment>,
+    clock: &Clock,
+) -> (Option<Assignment>, Option<lagrangian::Lagrangian>) {
+    let upper = inc.as_ref().map(|a| p.objective(a));
+    let Some(l) = lagrangian::bound(p, upper, LAGRANGIAN_STEPS, Some(clock.share(0.8))) else {
+        return (inc, None);
+    };
+    let mut homes = vec![false; p.units.len()];
+    let mut open = Vec::new();
+    for &c in &l.ranked {
+        if open.len() < p.count && !homes[p.cores[c].home] {
+            homes[p.cores[c].home] = true;
+            open.push(c);
+        }
+    }
+    let deadline = incumbent::Deadline(Some(clock.share(0.9)));
+    let inc = match (incumbent::from_cores_until(p, open, deadline), inc) {
+        (Some(a), Some(b)) if p.objective(&a) < p.objective(&b) - 1e-9 => Some(a),
+        (Some(a), None) => Some(a),
+        (_, b) => b,
+    };
+    (inc, Some(l))
+}
+
+/// Merges HiGHS's answer with what was known before it ran: a time-limited MIP without a
+/// solution still leaves the heuristic grouping, and the LP or trivial bound stays valid.
+#[allow(clippy::too_many_arguments)]
 fn finish(
+    p: &TrackProblem,
     r: MipResult,
     assign: Option<Assignment>,
-    started: Instant,
+    inc: Option<Assignment>,
+    floor: f64,
+    clock: &Clock,
     incumbent: Option<f64>,
     lp_bound: Option<f64>,
     pairs_kept: (usize, usize),
 ) -> Solved {
+    if r.status == SolveStatus::Infeasible || (r.status == SolveStatus::TimeLimit && inc.is_none())
+    {
+        return Solved {
+            status: r.status,
+            objective: r.objective,
+            bound: r.bound,
+            gap: r.gap,
+            seconds: clock.started.elapsed().as_secs_f64(),
+            assign,
+            incumbent,
+            lp_bound,
+            pairs_kept,
+        };
+    }
+    let from_mip = match assign {
+        Some(a) if r.status.has_solution() => Some((r.status, r.objective, a)),
+        _ => None,
+    };
+    let Some((status, objective, assign)) =
+        from_mip.or_else(|| inc.map(|a| (SolveStatus::Feasible, p.objective(&a), a)))
+    else {
+        return Solved {
+            status: SolveStatus::TimeLimit,
+            objective: f64::NAN,
+            bound: floor,
+            gap: f64::INFINITY,
+            seconds: clock.started.elapsed().as_secs_f64(),
+            assign: None,
+            incumbent,
+            lp_bound,
+            pairs_kept,
+        };
+    };
+    let bound = if status == SolveStatus::Optimal {
+        r.bound
+    } else {
+        let mip_bound = if r.bound.is_finite() { r.bound } else { floor };
+        mip_bound.max(floor).min(objective)
+    };
     Solved {
-        status: r.status,
-        objective: r.objective,
-        bound: r.bound,
-        gap: r.gap,
-        seconds: started.elapsed().as_secs_f64(),
-        assign,
+        status,
+        objective,
+        bound,
+        gap: relative_gap(objective, bound),
+        seconds: clock.started.elapsed().as_secs_f64(),
+        assign: Some(assign),
         incumbent,
         lp_bound,
         pairs_kept,

@@ -54,6 +54,8 @@ fn track(count: usize) -> TrackPolicy {
         count,
         max_schools: 6,
         core_min_quality: 0.0,
+        core_stages: vec![Stage::Primary, Stage::Middle],
+        regroup_tolerance: 0.05,
         include_helpers: false,
         contiguous: false,
         balance_weight: 0.0,
@@ -161,6 +163,32 @@ fn g3_core_quality_and_eligibility() {
     t.core_min_quality = 90.0;
     let e = solve(&inst, &t).expect_err("no core");
     assert!(e.to_string().contains("0 schools can lead a group"), "{e}");
+}
+
+#[test]
+fn g3_core_stages_keep_other_stages_from_leading() {
+    let mut inst = line();
+    for s in [0, 2, 3, 5] {
+        inst.schools[s].stage = Stage::Middle;
+    }
+    let mut t = track(2);
+    t.core_stages = vec![Stage::Primary];
+    let r = solve(&inst, &t).expect("solve");
+    assert!(
+        r.groups
+            .iter()
+            .all(|g| inst.schools[g.core].stage == Stage::Primary)
+    );
+    // Only schools 1 and 4 may lead: {0,1,2} around 1, {3,4,5} around 4.
+    assert!((r.objective - 4.0).abs() < 1e-6, "{}", r.objective);
+    t.count = 3;
+    let e = solve(&inst, &t).expect_err("two possible cores");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("2 schools can lead a group") && msg.contains("1 short"),
+        "{msg}"
+    );
+    assert!(msg.contains("core_stages [primary]"), "{msg}");
 }
 
 #[test]
@@ -396,4 +424,34 @@ proptest! {
             Err(e) => prop_assert!(false, "{}", e),
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// The Lagrangian bound is a lower bound: never above the brute-force optimum.
+    #[test]
+    fn lagrangian_bound_never_exceeds_the_optimum((inst, t) in arb_track()) {
+        let p = track_problem(&inst, &t);
+        prop_assume!(!p.units.is_empty());
+        if let (Some(best), Some(l)) = (brute_force(&p), lagrangian::bound(&p, None, 200, None)) {
+            prop_assert!(l.bound <= best + 1e-6, "bound {} above optimum {}", l.bound, best);
+        }
+    }
+}
+
+/// A tight capacitated track where the Lagrangian bound beats the trivial one.
+#[test]
+fn lagrangian_bound_is_valid_and_useful_on_a_capacitated_line() {
+    let mut inst = line();
+    for s in &mut inst.schools {
+        s.students = 100;
+    }
+    let mut t = track(2);
+    t.max_students = Some(300.0);
+    let p = track_problem(&inst, &t);
+    let best = brute_force(&p).expect("feasible");
+    let l = lagrangian::bound(&p, None, 300, None).expect("applies");
+    let trivial = solve::trivial_bound(&p, &model::Allowed::fitting(&p));
+    assert!(l.bound <= best + 1e-6, "{} > {best}", l.bound);
+    assert!(l.bound > trivial + 1e-6, "{} vs trivial {trivial}", l.bound);
 }

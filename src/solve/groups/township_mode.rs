@@ -2,7 +2,7 @@
 //! of the group's schools; optionally each group's townships are connected. G1 does not apply.
 
 use super::problem::{Core, TrackProblem, Unit};
-use super::school_mode::{can_lead, in_track, quality_range};
+use super::school_mode::{can_lead, core_rule, in_track, quality_range};
 use crate::domain::geography::TownshipGraph;
 use crate::domain::instance::Instance;
 use crate::domain::policy::TrackPolicy;
@@ -72,6 +72,7 @@ pub fn build(inst: &Instance, track: &TrackPolicy) -> TrackProblem {
         max_students: track.max_students,
         balance_weight: track.balance_weight,
         adjacency,
+        core_rule: core_rule(track),
         units,
         cores,
     }

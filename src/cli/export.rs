@@ -1,17 +1,27 @@
 //! `rotaplan export DIR --xlsx FILE [--instance INSTANCE]`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::error::Result;
+use serde_json::Value;
+
+use super::say;
+use crate::error::{Error, Result};
+use crate::io::summary::{SUMMARY, Summary};
+use crate::lang::Langs;
+use crate::pipeline::DERIVED_FILES;
 
 /// Write a plan folder as a workbook for circulation: 分组, 结对, 交流名单 (with reasons), 汇总.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The plan folder (groups.csv, pairings.csv, moves.csv, summary.json).
-    pub dir: PathBuf,
+    #[arg(required_unless_present = "plan", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The plan folder, spelt as in the other verbs (instead of DIR).
+    #[arg(long, value_name = "DIR", conflicts_with = "dir")]
+    pub plan: Option<PathBuf>,
     /// The workbook to write.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub xlsx: PathBuf,
     /// The instance the plan was made for: adds school and teacher names, students, and the
     /// shortage each transfer fills. Without it the sheets hold ids only.
@@ -19,17 +29,55 @@ pub struct Args {
     pub instance: Option<PathBuf>,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode> {
+pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
+    let Some(dir) = args.plan.as_ref().or(args.dir.as_ref()) else {
+        return Err(Error::Usage(
+            "name the plan folder: DIR or --plan DIR".into(),
+        ));
+    };
     let instance = match &args.instance {
         Some(p) => Some(super::load_instance(p)?),
         None => None,
     };
-    let report = crate::io::xlsx_export::export_plan(&args.dir, instance.as_ref(), &args.xlsx)?;
+    let report = crate::io::xlsx_export::export_plan(dir, instance.as_ref(), &args.xlsx)?;
+    record_derived(dir, &args.xlsx)?;
     let counts: Vec<String> = crate::io::xlsx_export::SHEETS
         .iter()
         .zip(report.rows)
         .map(|(s, n)| format!("{s} {n}"))
         .collect();
-    println!("wrote {} ({})", args.xlsx.display(), counts.join(", "));
+    super::out(&say::exported(
+        langs.terminal,
+        &args.xlsx,
+        &counts.join(", "),
+    ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// A workbook written inside the plan folder is listed in its summary.json, so that a
+/// re-plan into the folder removes it with the plan it shows.
+fn record_derived(dir: &Path, file: &Path) -> Result<()> {
+    let inside = match (file.parent().map(std::fs::canonicalize), dir.canonicalize()) {
+        (Some(Ok(parent)), Ok(dir)) => parent == dir,
+        _ => false,
+    };
+    let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
+        return Ok(());
+    };
+    // A planner-made folder without a summary gets none: verify would read it as a claim.
+    if !inside || !dir.join(SUMMARY).is_file() {
+        return Ok(());
+    }
+    let mut summary = Summary::load(dir);
+    let mut names: Vec<Value> = summary
+        .root
+        .get(DERIVED_FILES)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if !names.iter().any(|v| v.as_str() == Some(name)) {
+        names.push(Value::String(name.to_string()));
+    }
+    summary.set(DERIVED_FILES, Value::Array(names));
+    summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))
 }

@@ -1,6 +1,7 @@
 //! The integration tests, linked into one binary: each module drives the `rotaplan` binary or
 //! the library on small instances. One binary links HiGHS once instead of once per file.
 
+mod cli;
 mod common;
 mod excel;
 mod groups;

@@ -42,9 +42,11 @@ impl RunOptions {
     }
 }
 
-/// The key of `summary.json` listing the files of the folder made from its plan by later
-/// verbs (`export` writing a workbook there), which a re-plan must remove with the plan.
-pub const DERIVED_FILES: &str = "derived_files";
+/// The file of a plan folder listing, one name a line, the files made from its plan by
+/// later verbs (`export` writing a workbook there), which a re-plan must remove with the
+/// plan. Not a summary.json key: the workbook shows the summary, and must not change with
+/// its own name.
+pub const DERIVED_FILES: &str = ".derived-files";
 
 /// Files a step's output makes stale: each step's own file and everything made from it.
 const AFTER_GROUPS: &[&str] = &[
@@ -68,26 +70,17 @@ const AFTER_ROTATION: &[&str] = &[DIFF, crate::report::REPORT];
 const KEPT_BY_PAIRING: &[&str] = &["groups", "compare_pairing"];
 const KEPT_BY_ROTATION: &[&str] = &["groups", "pairing", "compare_pairing"];
 
-/// Removes `names` from `dir`, and every file the folder's summary lists as made from the
-/// plan, so a re-plan leaves no file that still shows the old plan.
+/// Removes `names` from `dir`, and every file the folder lists as made from the plan, so a
+/// re-plan leaves no file that still shows the old plan.
 fn remove_stale(dir: &Path, names: &[&str]) -> Result<()> {
-    let recorded: Vec<String> = Summary::load(dir)
-        .root
-        .get(DERIVED_FILES)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default();
-    // Only plain names inside the folder: a damaged summary must not reach elsewhere.
+    let list = dir.join(DERIVED_FILES);
+    let recorded = std::fs::read_to_string(&list).unwrap_or_default();
+    // Only plain names inside the folder: a damaged list must not reach elsewhere.
     let recorded = recorded
-        .iter()
-        .map(String::as_str)
-        .filter(|n| Path::new(n).file_name().is_some_and(|f| f == *n));
-    for name in names.iter().copied().chain(recorded) {
+        .lines()
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && Path::new(n).file_name().is_some_and(|f| f == *n));
+    for name in names.iter().copied().chain(recorded).chain([DERIVED_FILES]) {
         let p = dir.join(name);
         if p.is_file() {
             std::fs::remove_file(&p).map_err(Error::write(&p))?;

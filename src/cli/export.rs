@@ -3,11 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use serde_json::Value;
-
 use super::say;
 use crate::error::{Error, Result};
-use crate::io::summary::{SUMMARY, Summary};
 use crate::lang::Langs;
 use crate::pipeline::DERIVED_FILES;
 
@@ -54,30 +51,34 @@ pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A workbook written inside the plan folder is listed in its summary.json, so that a
-/// re-plan into the folder removes it with the plan it shows.
+/// A workbook written inside the plan folder is listed there, so that a re-plan into the
+/// folder removes it with the plan it shows.
 fn record_derived(dir: &Path, file: &Path) -> Result<()> {
-    let inside = match (file.parent().map(std::fs::canonicalize), dir.canonicalize()) {
+    // `plan.xlsx` alone has the parent "", the working folder.
+    let parent = file.parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        }
+    });
+    let inside = match (parent.map(std::fs::canonicalize), dir.canonicalize()) {
         (Some(Ok(parent)), Ok(dir)) => parent == dir,
         _ => false,
     };
     let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
         return Ok(());
     };
-    // A planner-made folder without a summary gets none: verify would read it as a claim.
-    if !inside || !dir.join(SUMMARY).is_file() {
+    if !inside {
         return Ok(());
     }
-    let mut summary = Summary::load(dir);
-    let mut names: Vec<Value> = summary
-        .root
-        .get(DERIVED_FILES)
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if !names.iter().any(|v| v.as_str() == Some(name)) {
-        names.push(Value::String(name.to_string()));
+    let list = dir.join(DERIVED_FILES);
+    let mut names = std::fs::read_to_string(&list).unwrap_or_default();
+    if !names.lines().any(|l| l.trim() == name) {
+        names.push_str(name);
+        names.push('\n');
+        crate::io::atomic::write_bytes_atomic(&list, names.as_bytes())
+            .map_err(Error::write(&list))?;
     }
-    summary.set(DERIVED_FILES, Value::Array(names));
-    summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))
+    Ok(())
 }

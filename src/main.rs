@@ -1,16 +1,12 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match rotaplan::cli::run() {
+    let (lang, result) = rotaplan::cli::run();
+    match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("rotaplan: {e}");
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                eprintln!("  caused by: {s}");
-                source = s.source();
-            }
-            ExitCode::from(2)
+            eprintln!("{}{}", rotaplan::cli::say::prefix(lang), e.render(lang));
+            ExitCode::from(e.exit_code())
         }
     }
 }

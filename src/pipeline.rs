@@ -10,9 +10,10 @@ use crate::domain::grouping::Grouping;
 use crate::domain::{Instance, PairingLevel, Policy};
 use crate::error::{Error, Result};
 use crate::io::plan_files::{self, GROUPS};
-use crate::io::summary::{SUMMARY, Summary};
+use crate::io::summary::{Provenance, SUMMARY, Summary, step_block};
+use crate::lang::Lang;
 use crate::solve::groups::{GroupsOutcome, Previous, form_groups_with};
-use crate::solve::mip::MipOptions;
+use crate::solve::mip::{MipOptions, SolveStatus};
 use crate::solve::moves::pins::{self, Pins};
 use crate::solve::moves::{MovesOutcome, plan_moves_pinned};
 use crate::solve::pairing::{self, PairingOutcome, PairingProblem};
@@ -28,6 +29,10 @@ pub struct RunOptions {
     pub previous: Option<PathBuf>,
     /// Last year's plan folder, whose `groups.csv` the groups step keeps close to (G7).
     pub previous_groups: Option<PathBuf>,
+    /// The documents' language: the `reason` column of moves.csv and diff.csv.
+    pub lang: Lang,
+    /// Digests of the input files, stamped into every summary.json written.
+    pub provenance: Provenance,
 }
 
 impl RunOptions {
@@ -39,8 +44,100 @@ impl RunOptions {
     }
 }
 
+/// The file of a plan folder listing, one name a line, the files made from its plan by
+/// later verbs (`export` writing a workbook there), which a re-plan must remove with the
+/// plan. Not a summary.json key: the workbook shows the summary, and must not change with
+/// its own name.
+pub const DERIVED_FILES: &str = ".derived-files";
+
+/// Files a step's output makes stale: each step's own file and everything made from it.
+const AFTER_GROUPS: &[&str] = &[
+    plan_files::PAIRINGS,
+    plan_files::MOVES,
+    plan_files::RETURNS,
+    DIFF,
+    crate::report::REPORT,
+    "comparison.csv",
+    "comparison.md",
+];
+const AFTER_PAIRING: &[&str] = &[
+    plan_files::MOVES,
+    plan_files::RETURNS,
+    DIFF,
+    crate::report::REPORT,
+];
+const AFTER_ROTATION: &[&str] = &[DIFF, crate::report::REPORT];
+
+/// Summary keys that a step keeps from the folder's summary: those of the steps before it.
+const KEPT_BY_PAIRING: &[&str] = &["groups", "compare_pairing"];
+const KEPT_BY_ROTATION: &[&str] = &["groups", "pairing", "compare_pairing"];
+
+/// Removes `names` from `dir`, and every file the folder lists as made from the plan, so a
+/// re-plan leaves no file that still shows the old plan.
+fn remove_stale(dir: &Path, names: &[&str]) -> Result<()> {
+    let list = dir.join(DERIVED_FILES);
+    let recorded = std::fs::read_to_string(&list).unwrap_or_default();
+    // Only plain names inside the folder: a damaged list must not reach elsewhere.
+    let recorded = recorded
+        .lines()
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && Path::new(n).file_name().is_some_and(|f| f == *n));
+    for name in names.iter().copied().chain(recorded).chain([DERIVED_FILES]) {
+        let p = dir.join(name);
+        if p.is_file() {
+            std::fs::remove_file(&p).map_err(Error::write(&p))?;
+        }
+    }
+    Ok(())
+}
+
+/// The folder's summary with only the keys of earlier steps, stamped with this run's
+/// provenance.
+fn summary_for_step(dir: &Path, keep: &[&str], policy: &Policy, opts: &RunOptions) -> Summary {
+    let mut summary = Summary::load(dir);
+    summary.root.retain(|k, _| keep.contains(&k.as_str()));
+    // The policy in force: the command line's limits override the file's.
+    let mut effective = policy.clone();
+    if let Some(t) = opts.time_limit_s {
+        effective.solver.time_limit_s = t;
+    }
+    if let Some(n) = opts.threads {
+        effective.solver.threads = n;
+    }
+    opts.provenance.stamp(&mut summary, &effective);
+    summary
+}
+
+/// A step that ended without a plan: its status block, with the explanation under `reason`.
+fn failed_block(status: SolveStatus, why: &str) -> Value {
+    let mut m = step_block(status, Value::Null, Value::Null, Value::Null, 0.0);
+    m.insert("reason".into(), Value::String(why.to_string()));
+    Value::Object(m)
+}
+
+/// Records a step that found no plan (infeasible, or no solution in time) in `summary`,
+/// saves it, and returns the error the run ends with.
+fn record_failure(dir: &Path, mut summary: Summary, step: &str, e: Error) -> Error {
+    let status = match &e {
+        Error::Infeasible(_) => SolveStatus::Infeasible,
+        Error::TimeLimit(_) => SolveStatus::TimeLimit,
+        _ => return e,
+    };
+    let why = e.to_string();
+    summary.set(step, failed_block(status, &why));
+    if let Err(source) = summary.save(dir) {
+        return Error::Write {
+            path: dir.join(SUMMARY),
+            source,
+        };
+    }
+    e
+}
+
 /// Forms the groups, writes `groups.csv` and starts a fresh `summary.json` in `dir` (a new
-/// plan starts here, so nothing of an older plan in the folder survives in the summary).
+/// plan starts here, so nothing of an older plan in the folder survives, in the summary or
+/// beside it). No grouping (infeasible, or none in time) still writes the summary, with the
+/// explanation.
 pub fn step_groups(
     inst: &Instance,
     policy: &Policy,
@@ -58,21 +155,19 @@ pub fn step_groups(
         Some(prev) => Some(load_previous_groups(inst, prev)?),
         None => None,
     };
-    let outcome = form_groups_with(inst, policy, &mip, previous.as_ref())?;
+    let formed = form_groups_with(inst, policy, &mip, previous.as_ref());
     std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
-    for stale in [
-        plan_files::PAIRINGS,
-        plan_files::MOVES,
-        plan_files::RETURNS,
-        "diff.csv",
-    ] {
-        let p = dir.join(stale);
-        if p.exists() {
-            std::fs::remove_file(&p).map_err(Error::write(&p))?;
+    remove_stale(dir, AFTER_GROUPS)?;
+    let summary = summary_for_step(dir, &[], policy, opts);
+    let outcome = match formed {
+        Ok(o) => o,
+        Err(e) => {
+            remove_stale(dir, &[GROUPS])?;
+            return Err(record_failure(dir, summary, "groups", e));
         }
-    }
+    };
     plan_files::write_groups(dir, &outcome.rows).map_err(Error::write(dir.join(GROUPS)))?;
-    let mut summary = Summary::default();
+    let mut summary = summary;
     summary.set("groups", outcome.summary.clone());
     summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))?;
     Ok(outcome)
@@ -117,18 +212,32 @@ pub fn step_pair(
     let problem = PairingProblem::new(inst, &grouping, &policy.pairing);
     let out = pairing::pair(&problem, &opts.mip(policy))?;
     std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
+    remove_stale(dir, AFTER_PAIRING)?;
+    let mut summary = summary_for_step(dir, KEPT_BY_PAIRING, policy, opts);
+    if out.optimal.lex.solution().is_none() {
+        remove_stale(dir, &[plan_files::PAIRINGS])?;
+        let e = match out.optimal.lex.status() {
+            SolveStatus::Infeasible => {
+                Error::Infeasible("pairing: the pairing model has no solution".into())
+            }
+            _ => Error::TimeLimit(format!(
+                "pairing: no pairing found within the time limit of {} s; raise --time-limit",
+                opts.mip(policy).time_limit_s
+            )),
+        };
+        return Err(record_failure(dir, summary, "pairing", e));
+    }
     let school_level = policy.pairing.level == PairingLevel::School;
     plan_files::write_pairings(dir, &out.rows, school_level)
         .map_err(Error::write(dir.join(plan_files::PAIRINGS)))?;
-    let mut summary = Summary::load(dir);
     summary.set("pairing", pairing::summary_json(&problem, &out));
     summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))?;
     Ok(out)
 }
 
 /// Plans the moves for the groups and pairings in `dir`; writes `moves.csv`, `returns.csv`
-/// and the `rotation` step and metrics of `summary.json`. An infeasible rotation is recorded
-/// in the summary before the error is returned.
+/// and the `rotation` step and metrics of `summary.json`. An infeasible rotation, or one
+/// with no solution in time, is recorded in the summary before the error is returned.
 pub fn step_rotate(
     inst: &Instance,
     policy: &Policy,
@@ -156,23 +265,31 @@ pub fn step_rotate(
         &opts.mip(policy),
         &pins,
     );
+    std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
+    let stale: &[&str] = if pins.previous.is_some() {
+        AFTER_ROTATION
+    } else {
+        // Without --previous there is no diff to rewrite: an older one is stale.
+        &[DIFF, crate::report::REPORT]
+    };
+    remove_stale(dir, stale)?;
+    let summary = summary_for_step(dir, KEPT_BY_ROTATION, policy, opts);
+    let solved = solved.and_then(|out| {
+        if out.status == SolveStatus::TimeLimit {
+            Err(Error::TimeLimit(format!(
+                "rotation: no plan of moves found within the time limit of {} s; raise --time-limit",
+                opts.mip(policy).time_limit_s
+            )))
+        } else {
+            Ok(out)
+        }
+    });
     let out = match solved {
         Ok(out) => out,
-        Err(Error::Infeasible(why)) => {
-            let mut summary = Summary::load(dir);
-            let mut m = crate::io::summary::step_block(
-                crate::solve::mip::SolveStatus::Infeasible,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                0.0,
-            );
-            m.insert("reason".into(), Value::String(why.clone()));
-            summary.set("rotation", Value::Object(m));
-            summary.save(dir).map_err(Error::write(dir.join(SUMMARY)))?;
-            return Err(Error::Infeasible(why));
+        Err(e) => {
+            remove_stale(dir, &[plan_files::MOVES, plan_files::RETURNS])?;
+            return Err(record_failure(dir, summary, "rotation", e));
         }
-        Err(e) => return Err(e),
     };
     plan_files::write_moves(dir, &out.moves).map_err(Error::write(dir.join(plan_files::MOVES)))?;
     plan_files::write_returns(dir, &out.returns)
@@ -200,7 +317,7 @@ pub fn step_rotate(
     if !pins.locks.is_empty() {
         rotation.insert("locks".into(), Value::from(pins.locks.len()));
     }
-    let mut summary = Summary::load(dir);
+    let mut summary = summary;
     summary.set("rotation", Value::Object(rotation));
     let metrics = crate::metrics::rotation_metrics(
         inst,
@@ -262,6 +379,13 @@ pub struct PlanOutcome {
     pub moves: MovesOutcome,
 }
 
+/// A step of a full plan that has just ended, for progress lines.
+pub enum StepDone<'a> {
+    Groups(&'a GroupsOutcome),
+    Pairing(&'a PairingOutcome),
+    Rotation(&'a MovesOutcome),
+}
+
 /// All three steps into `dir`, returning each step's outcome.
 pub fn plan_steps(
     inst: &Instance,
@@ -269,10 +393,25 @@ pub fn plan_steps(
     dir: &Path,
     opts: &RunOptions,
 ) -> Result<PlanOutcome> {
+    plan_steps_reporting(inst, policy, dir, opts, &mut |_| {})
+}
+
+/// All three steps into `dir`, telling `on_step` as each one ends (a county's plan can take
+/// minutes; the planner sees each step finish).
+pub fn plan_steps_reporting(
+    inst: &Instance,
+    policy: &Policy,
+    dir: &Path,
+    opts: &RunOptions,
+    on_step: &mut dyn FnMut(StepDone<'_>),
+) -> Result<PlanOutcome> {
     std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
     let groups = step_groups(inst, policy, dir, opts)?;
+    on_step(StepDone::Groups(&groups));
     let pairing = step_pair(inst, policy, dir, opts)?;
+    on_step(StepDone::Pairing(&pairing));
     let moves = step_rotate(inst, policy, dir, opts)?;
+    on_step(StepDone::Rotation(&moves));
     Ok(PlanOutcome {
         groups,
         pairing,

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::error::{Error, Result};
 use crate::io::plan_files::write_csv;
 use crate::io::summary::Summary;
+use crate::lang::Langs;
 use crate::solve::pairing::policies::baseline::Baseline;
 use crate::solve::pairing::policies::random::MIN_DRAWS;
 use crate::solve::pairing::policies::{self, ComparedPolicy};
@@ -23,13 +24,13 @@ pub struct Args {
     #[arg(long)]
     pub policy: PathBuf,
     /// Folder for comparison.csv, comparison.md and summary.json.
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// A pairings.csv the bureau actually used (group ids as in the groups used), scored as given.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
     /// Plan folder whose groups.csv to pair (default: OUT/groups.csv).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub plan: Option<PathBuf>,
     /// Seed of the random policy.
     #[arg(long, default_value_t = 2026)]
@@ -37,12 +38,12 @@ pub struct Args {
     /// Draws of the random policy (at least 30).
     #[arg(long, default_value_t = MIN_DRAWS)]
     pub draws: usize,
-    /// Overrides `[solver] time_limit_s` for the optimal policy.
-    #[arg(long)]
-    pub time_limit: Option<f64>,
+    /// Limits of the optimal policy's solve.
+    #[command(flatten)]
+    pub solve: super::SolveArgs,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode> {
+pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
     if args.draws < MIN_DRAWS {
         return Err(Error::Usage(format!(
             "--draws {} is too few for a mean ± sd; use at least {MIN_DRAWS}",
@@ -53,11 +54,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let inst = super::load_instance(&args.instance)?;
     let groups_dir = args.plan.as_ref().unwrap_or(&args.out);
     let grouping = crate::pipeline::load_grouping(&inst, groups_dir, &policy)?;
-    let options = crate::pipeline::RunOptions {
-        time_limit_s: args.time_limit,
-        ..crate::pipeline::RunOptions::default()
-    }
-    .mip(&policy);
+    let options = args.solve.run_options(langs).mip(&policy);
     let problem = PairingProblem::new(&inst, &grouping, &policy.pairing);
     let mut list: Vec<Box<dyn ComparedPolicy>> = policies::standard(options, args.seed, args.draws);
     if let Some(file) = &args.baseline {

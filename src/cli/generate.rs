@@ -1,21 +1,43 @@
 //! `rotaplan generate --profile NAME --seed N [--schools N] --out DIR`.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::say;
 use crate::error::{Error, Result};
 use crate::generate::{Profile, generate};
+use crate::lang::Langs;
 
-pub fn run(profile: &str, seed: u64, schools: Option<usize>, out: &Path) -> Result<ExitCode> {
-    let profile = Profile::parse(profile, schools).map_err(|e| Error::Usage(e.to_string()))?;
-    let report = generate(&profile, seed, out).map_err(|e| Error::Usage(e.to_string()))?;
-    println!(
-        "wrote {}: {} townships, {} schools ({} helpers), {} teachers",
-        out.display(),
-        report.townships,
-        report.schools,
-        report.helpers,
-        report.teachers
-    );
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Which county: `hezhang` (赫章县 as its 2021 documents set it up) or `scale` (a generic
+    /// county of --schools schools, for benchmarks).
+    #[arg(long, value_parser = ["hezhang", "scale"])]
+    pub profile: String,
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Number of schools (`--profile scale` only).
+    #[arg(long)]
+    pub schools: Option<usize>,
+    /// The instance folder to write.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
+    let profile =
+        Profile::parse(&args.profile, args.schools).map_err(|e| Error::Usage(e.to_string()))?;
+    let report =
+        generate(&profile, args.seed, &args.out).map_err(|e| Error::Usage(e.to_string()))?;
+    super::out(&say::generated(
+        langs.terminal,
+        &args.out,
+        &say::Generated {
+            townships: report.townships,
+            schools: report.schools,
+            helpers: report.helpers,
+            teachers: report.teachers,
+        },
+    ));
     Ok(ExitCode::SUCCESS)
 }

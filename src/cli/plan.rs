@@ -1,77 +1,77 @@
-//! `rotaplan plan INSTANCE --policy P --out DIR`: groups, then pair, then rotate, into one
+//! `rotaplan plan INSTANCE --policy P --plan DIR`: groups, then pair, then rotate, into one
 //! plan folder with one `summary.json`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::say;
 use crate::error::Result;
-use crate::pipeline::{RunOptions, plan_steps};
-use crate::report::{self, Lang, Options};
+use crate::lang::Langs;
+use crate::pipeline::{StepDone, load_grouping, plan_steps_reporting};
+use crate::report::{self, Options};
+use crate::solve::pairing::PairingProblem;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     pub instance: PathBuf,
+    /// The policy TOML.
     #[arg(long)]
     pub policy: PathBuf,
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Overrides `[solver] time_limit_s` for each step.
-    #[arg(long)]
-    pub time_limit: Option<f64>,
+    #[command(flatten)]
+    pub dir: super::PlanDir,
+    #[command(flatten)]
+    pub solve: super::SolveArgs,
     /// `teacher,action,school` pins (stay, move, avoid), honoured as hard constraints.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub locks: Option<PathBuf>,
     /// A published plan: among optimal plans, change the fewest teachers' outcomes.
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub previous: Option<PathBuf>,
-    /// Also write OUT/report.html.
+    /// Also write PLAN/report.html.
     #[arg(long)]
     pub report: bool,
-    /// Language of the report.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode> {
+pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
     let policy = super::load_policy(&args.policy)?;
     let inst = super::load_instance(&args.instance)?;
-    let opts = RunOptions {
-        time_limit_s: args.time_limit,
-        locks: args.locks.clone(),
-        previous: args.previous.clone(),
-        previous_groups: args.previous.clone(),
-        ..RunOptions::default()
+    let dir = &args.dir.plan;
+    let mut opts = args.solve.run_options(langs);
+    opts.locks = args.locks.clone();
+    opts.previous = args.previous.clone();
+    opts.previous_groups = args.previous.clone();
+    let mut inputs: Vec<&std::path::Path> = vec![&args.policy];
+    inputs.extend(args.locks.as_deref());
+    opts.provenance = super::provenance(&args.instance, &inputs)?;
+    let lang = langs.terminal;
+    // Each step's line goes to stderr as the step ends: a county's plan takes minutes.
+    let mut on_step = |step: StepDone<'_>| match step {
+        StepDone::Groups(g) => {
+            for t in &g.tracks {
+                super::err(&say::track(lang, &super::groups::track_line(t)));
+            }
+        }
+        StepDone::Pairing(p) => {
+            // The groups were just written; reading them back cannot fail but for a race.
+            if let Ok(grouping) = load_grouping(&inst, dir, &policy) {
+                let problem = PairingProblem::new(&inst, &grouping, &policy.pairing);
+                super::err(&super::pair::pairing_line(lang, &problem, p));
+            }
+        }
+        StepDone::Rotation(m) => super::err(&super::rotate::outcome_line(lang, m)),
     };
-    let out = plan_steps(&inst, &policy, &args.out, &opts)?;
-    for t in &out.groups.tracks {
-        println!(
-            "groups {}: {} groups, {} (objective {:.4}, gap {:.2e})",
-            t.track,
-            t.groups.len(),
-            t.status.as_str(),
-            t.objective,
-            t.gap
-        );
-    }
-    let pairing = &out.pairing.optimal.lex;
-    println!(
-        "pair: {} ({} pairings, {} slots uncovered)",
-        pairing.status().as_str(),
-        out.pairing.rows.len(),
-        out.pairing.uncovered.len()
-    );
-    super::rotate::print_outcome(&out.moves);
+    plan_steps_reporting(&inst, &policy, dir, &opts, &mut on_step)?;
     if args.report {
         let path = report::write_report_with(
             &inst,
-            &args.out,
+            dir,
             &Options {
-                lang: args.lang,
+                lang: langs.documents,
                 cross_cap_share: Some(policy.rotation.cross_cap_share),
             },
         )?;
-        println!("wrote {}", path.display());
+        super::out(&say::wrote(lang, &path));
     }
-    println!("plan in {}", args.out.display());
+    super::out(&say::plan_in(lang, dir));
     Ok(ExitCode::SUCCESS)
 }

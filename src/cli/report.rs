@@ -3,24 +3,23 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::say;
 use crate::error::Result;
-use crate::report::{self, Lang, Options};
+use crate::lang::Langs;
+use crate::report::{self, Options};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     pub instance: PathBuf,
-    /// The plan folder (groups.csv, and pairings.csv, moves.csv, returns.csv, summary.json
-    /// when the steps ran); the report is written there.
-    #[arg(long)]
-    pub plan: PathBuf,
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
+    /// The report is written into the plan folder.
+    #[command(flatten)]
+    pub dir: super::PlanDir,
     /// Policy whose `[rotation] cross_cap_share` gives group caps the summary lacks.
     #[arg(long)]
     pub policy: Option<PathBuf>,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode> {
+pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
     let inst = super::load_instance(&args.instance)?;
     let cross_cap_share = match &args.policy {
         Some(p) => Some(super::load_policy(p)?.rotation.cross_cap_share),
@@ -28,12 +27,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     };
     let path = report::write_report_with(
         &inst,
-        &args.plan,
+        &args.dir.plan,
         &Options {
-            lang: args.lang,
+            lang: langs.documents,
             cross_cap_share,
         },
     )?;
-    println!("wrote {}", path.display());
+    super::out(&say::wrote(langs.terminal, &path));
     Ok(ExitCode::SUCCESS)
 }

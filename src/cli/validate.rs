@@ -1,21 +1,32 @@
 //! `rotaplan validate INSTANCE [--policy P]`.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::say;
 use crate::diagnostics::Problems;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, exit};
+use crate::lang::Langs;
 
-pub fn run(instance: &Path, policy: Option<&Path>) -> Result<ExitCode> {
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    pub instance: PathBuf,
+    /// A policy TOML to check too.
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+}
+
+/// Every problem of the instance and the policy, unreadable files included, exits 1.
+pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
     let mut problems = Problems::default();
-    let inst = match crate::io::read_instance(instance) {
+    let inst = match crate::io::read_instance(&args.instance) {
         Ok(i) => Some(i),
         Err(p) => {
             problems.extend(p);
             None
         }
     };
-    if let Some(p) = policy {
+    if let Some(p) = &args.policy {
         match super::load_policy(p) {
             Ok(_) => {}
             Err(Error::Input(p)) => problems.extend(p),
@@ -24,19 +35,19 @@ pub fn run(instance: &Path, policy: Option<&Path>) -> Result<ExitCode> {
     }
     if problems.is_empty() {
         if let Some(i) = inst {
-            println!(
-                "ok: {} townships, {} schools, {} teachers, {} demand rows",
+            super::out(&say::validated(
+                langs.terminal,
                 i.townships.len(),
                 i.schools.len(),
                 i.teachers.len(),
-                i.demand.len()
-            );
+                i.demand.len(),
+            ));
         }
         return Ok(ExitCode::SUCCESS);
     }
     for p in problems.iter() {
-        println!("{p}");
+        super::out(&p.to_string());
     }
-    eprintln!("{} problem(s) found", problems.len());
-    Ok(ExitCode::from(1))
+    super::err(&say::problems_found(langs.terminal, problems.len()));
+    Ok(ExitCode::from(exit::PROBLEMS))
 }

@@ -3,25 +3,27 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::error::Result;
+use crate::error::{Result, exit};
+use crate::lang::Langs;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     pub instance: PathBuf,
+    /// The policy TOML.
     #[arg(long)]
     pub policy: PathBuf,
-    #[arg(long)]
-    pub plan: PathBuf,
+    #[command(flatten)]
+    pub dir: super::PlanDir,
 }
 
 /// Prints every finding; exit 1 when the plan breaks a rule or the summary disagrees.
-pub fn run(args: &Args) -> Result<ExitCode> {
+pub fn run(args: &Args, _langs: Langs) -> Result<ExitCode> {
     let policy = super::load_policy(&args.policy)?;
-    let report = crate::verify::verify_plan(&args.instance, &policy, &args.plan)?;
+    let report = crate::verify::verify_plan(&args.instance, &policy, &args.dir.plan)?;
     print!("{}", crate::verify::render(&report));
     Ok(if report.is_ok() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
+        ExitCode::from(exit::PROBLEMS)
     })
 }

@@ -11,20 +11,22 @@ use toml::Value;
 use super::stage::Stage;
 use crate::diagnostics::{Problem, Problems, did_you_mean};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TrackMode {
     Schools,
     Townships,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PairingLevel {
     Group,
     School,
 }
 
 /// One grouping exercise (G1–G6).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TrackPolicy {
     pub name: String,
     pub stages: Vec<Stage>,
@@ -44,7 +46,7 @@ pub struct TrackPolicy {
 }
 
 /// `[pairing]` (P1–P4).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PairingPolicy {
     pub level: PairingLevel,
     pub helper_capacity: usize,
@@ -53,7 +55,7 @@ pub struct PairingPolicy {
 }
 
 /// `[rotation]` (T1–T10).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RotationPolicy {
     pub cross_cap_share: f64,
     pub exempt_age_male: i32,
@@ -71,16 +73,18 @@ pub struct RotationPolicy {
 }
 
 /// `[solver]`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SolverPolicy {
     pub time_limit_s: f64,
     /// 0 lets HiGHS use every core.
     pub threads: u32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Policy {
     pub plan_year: i32,
+    /// `[[track]]` in the file, so summary.json's copy reads like the TOML.
+    #[serde(rename = "track")]
     pub tracks: Vec<TrackPolicy>,
     pub pairing: PairingPolicy,
     pub rotation: RotationPolicy,

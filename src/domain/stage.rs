@@ -3,7 +3,8 @@
 use std::fmt;
 
 /// A school's stage, exactly as written in `schools.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Stage {
     Kindergarten,
     Primary,

@@ -1,9 +1,12 @@
 //! `summary.json`: one object per step, merged into whatever the plan folder already holds
 //! so `groups`, `pair` and `rotate` run one after another build one summary.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::domain::Policy;
 
 use crate::io::atomic::write_bytes_atomic;
 use crate::solve::mip::{LexResult, MipResult, SolveStatus};
@@ -41,6 +44,80 @@ impl Summary {
         bytes.push(b'\n');
         write_bytes_atomic(&dir.join(SUMMARY), &bytes)
     }
+}
+
+/// The files of an instance folder that the reader reads, in SPEC order.
+pub const INSTANCE_FILES: [&str; 6] = [
+    "townships.csv",
+    "adjacency.csv",
+    "schools.csv",
+    "teachers.csv",
+    "demand.csv",
+    "distances.csv",
+];
+
+/// The instance files present in `dir` (the optional ones may be absent).
+pub fn instance_files(dir: &Path) -> Vec<PathBuf> {
+    INSTANCE_FILES
+        .iter()
+        .map(|f| dir.join(f))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// What a plan was made from, so a circulated plan can be traced: SPEC's
+/// `rotaplan_version`, `inputs` (file name → SHA-256) and `policy` keys.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Provenance {
+    /// File name → lower-case hex SHA-256, sorted by name.
+    pub inputs: Map<String, Value>,
+}
+
+impl Provenance {
+    /// Digests `files`. Each is keyed by its file name; a second file of the same name (a
+    /// policy.toml beside another policy.toml) is keyed by its path as given.
+    pub fn of_files(files: &[PathBuf]) -> Result<Provenance, (PathBuf, std::io::Error)> {
+        let mut inputs = Map::new();
+        for f in files {
+            let bytes = std::fs::read(f).map_err(|e| (f.clone(), e))?;
+            let name = f
+                .file_name()
+                .map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into());
+            let key = if inputs.contains_key(&name) {
+                f.display().to_string()
+            } else {
+                name
+            };
+            inputs.insert(key, Value::String(sha256_hex(&bytes)));
+        }
+        Ok(Provenance { inputs })
+    }
+
+    /// Writes the three keys into `summary`; `policy` is the effective one (defaults filled
+    /// in, sweep overrides applied).
+    pub fn stamp(&self, summary: &mut Summary, policy: &Policy) {
+        summary.set(
+            "rotaplan_version",
+            Value::String(env!("CARGO_PKG_VERSION").into()),
+        );
+        summary.set("inputs", Value::Object(self.inputs.clone()));
+        summary.set("policy", policy_json(policy));
+    }
+}
+
+/// The policy as a JSON object with TOML's key names.
+pub fn policy_json(policy: &Policy) -> Value {
+    // Serialising plain structs of numbers, strings and enums cannot fail; null keeps the
+    // summary writable if it ever did.
+    serde_json::to_value(policy).unwrap_or(Value::Null)
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A float as JSON: rounded to 6 decimals so solver noise does not change the bytes; NaN and
@@ -103,4 +180,35 @@ pub fn lex_step(r: &LexResult, level_names: &[&str]) -> Map<String, Value> {
         ),
     );
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_a_known_text() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn policy_json_uses_toml_names_and_fills_defaults() {
+        let p =
+            Policy::parse("[rotation]\ncross_cap_share = 0.05\n", "policy.toml").expect("policy");
+        let v = policy_json(&p);
+        assert_eq!(
+            v.pointer("/rotation/cross_cap_share"),
+            Some(&Value::from(0.05))
+        );
+        assert_eq!(
+            v.pointer("/rotation/exempt_age_female"),
+            Some(&Value::from(50))
+        );
+        assert_eq!(v.pointer("/pairing/level"), Some(&Value::from("group")));
+        assert!(v.get("track").is_some_and(Value::is_array));
+        assert_eq!(v.pointer("/solver/time_limit_s"), Some(&Value::from(60.0)));
+    }
 }

@@ -82,11 +82,7 @@ fn run_variant(inst: &Instance, v: &Variant, out: &Path, opts: &RunOptions) -> V
         Ok(policy) => match plan_county(inst, policy, &dir, opts) {
             Ok(summary) => (Headline::from_summary(&summary), None),
             Err(e) => {
-                let status = if matches!(e, Error::Infeasible(_)) {
-                    "infeasible"
-                } else {
-                    "failed"
-                };
+                let status = e.status();
                 let partial = crate::io::summary::Summary::load(&dir);
                 let mut h = Headline::from_summary(&partial);
                 h.status = status.into();

@@ -96,7 +96,7 @@ pub fn run(
         };
         if let Err(e) = planned {
             row.error = Some(e.to_string());
-            row.headline.status = "failed".into();
+            row.headline.status = e.status().into();
             rows.push(row);
             break;
         }

@@ -58,6 +58,21 @@ pub enum Sense {
     Maximise,
 }
 
+/// Whether HiGHS prints its own log on stderr: `--verbose`, set once by the command line.
+static HIGHS_LOG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Shows (or hides) HiGHS's own log for every later solve of this process (`--verbose`).
+pub fn show_highs_log(on: bool) {
+    HIGHS_LOG.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// `--verbose`, or the environment variable `ROTAPLAN_HIGHS_LOG` that scripts and benches
+/// set without a command line.
+fn highs_log_shown() -> bool {
+    HIGHS_LOG.load(std::sync::atomic::Ordering::Relaxed)
+        || std::env::var_os("ROTAPLAN_HIGHS_LOG").is_some()
+}
+
 /// Solver limits for one step.
 #[derive(Debug, Clone, Copy)]
 pub struct MipOptions {
@@ -323,8 +338,7 @@ impl MipModel {
         let mut model = problem
             .try_into_inner()
             .map_err(|e| MipError::Highs(format!("build the model: {e}")))?;
-        // ROTAPLAN_HIGHS_LOG shows HiGHS's own log, for profiling a slow model.
-        if std::env::var_os("ROTAPLAN_HIGHS_LOG").is_none() {
+        if !highs_log_shown() {
             model.make_quiet();
         } else {
             model.set_option("output_flag", true);

@@ -261,7 +261,7 @@ fn an_infeasible_set_of_locks_is_explained_with_numbers() {
         "P57,move,S5\nP59,move,S5\nP0,move,S2\nP2,move,S3\n",
     );
     let (code, text) = rotate(dir.path(), &[&l], &["--locks"]);
-    assert_eq!(code, 2, "{text}");
+    assert_eq!(code, 3, "{text}");
     assert!(
         text.contains("T2: group compulsory-2 has 2 move locks"),
         "{text}"

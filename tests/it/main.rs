@@ -2,6 +2,7 @@
 //! the library on small instances. One binary links HiGHS once instead of once per file.
 
 mod chinese_degrees;
+mod cli;
 mod common;
 mod excel;
 mod groups;

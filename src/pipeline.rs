@@ -9,6 +9,7 @@ use crate::diagnostics::Problems;
 use crate::domain::grouping::Grouping;
 use crate::domain::{Instance, PairingLevel, Policy};
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::io::plan_files::{self, GROUPS};
 use crate::io::summary::{SUMMARY, Summary};
 use crate::solve::groups::{GroupsOutcome, form_groups};
@@ -26,6 +27,8 @@ pub struct RunOptions {
     pub threads: Option<u32>,
     pub locks: Option<PathBuf>,
     pub previous: Option<PathBuf>,
+    /// The documents language: reasons in `moves.csv`, `summary.json` and `diff.csv`.
+    pub lang: Lang,
 }
 
 impl RunOptions {
@@ -96,7 +99,8 @@ pub fn step_pair(
     opts: &RunOptions,
 ) -> Result<PairingOutcome> {
     let grouping = load_grouping(inst, dir, policy)?;
-    let problem = PairingProblem::new(inst, &grouping, &policy.pairing);
+    let mut problem = PairingProblem::new(inst, &grouping, &policy.pairing);
+    problem.lang = opts.lang;
     let out = pairing::pair(&problem, &opts.mip(policy))?;
     std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
     let school_level = policy.pairing.level == PairingLevel::School;
@@ -129,7 +133,8 @@ pub fn step_rotate(
     }
     let grouping = Grouping::from_rows(inst, &plan_files::read_groups(dir)?)?;
     let pairing_rows = plan_files::read_pairings(dir)?;
-    let pins = load_pins(inst, opts)?;
+    let mut pins = load_pins(inst, opts)?;
+    pins.lang = opts.lang;
     let solved = plan_moves_pinned(
         inst,
         policy,
@@ -138,7 +143,7 @@ pub fn step_rotate(
         &opts.mip(policy),
         &pins,
     );
-    let out = match solved {
+    let mut out = match solved {
         Ok(out) => out,
         Err(Error::Infeasible(why)) => {
             let mut summary = Summary::load(dir);
@@ -156,6 +161,14 @@ pub fn step_rotate(
         }
         Err(e) => return Err(e),
     };
+    crate::report::reasons::fill_reasons(
+        inst,
+        &grouping,
+        &pairing_rows,
+        &out.returns,
+        &mut out.moves,
+        opts.lang,
+    );
     plan_files::write_moves(dir, &out.moves).map_err(Error::write(dir.join(plan_files::MOVES)))?;
     plan_files::write_returns(dir, &out.returns)
         .map_err(Error::write(dir.join(plan_files::RETURNS)))?;

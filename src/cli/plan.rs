@@ -39,6 +39,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         time_limit_s: args.time_limit,
         locks: args.locks.clone(),
         previous: args.previous.clone(),
+        lang: args.lang,
         ..RunOptions::default()
     };
     let out = plan_steps(&inst, &policy, &args.out, &opts)?;

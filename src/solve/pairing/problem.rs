@@ -1,6 +1,7 @@
 //! The pairing problem as data: the slots to fill (P1, P4), the helpers, and which helper may
 //! fill which slot (P1 stage match, P3 quality), each with its distance.
 
+use crate::lang::Lang;
 use crate::domain::grouping::Grouping;
 use crate::domain::instance::Instance;
 use crate::domain::policy::{PairingLevel, PairingPolicy};
@@ -65,6 +66,9 @@ pub struct PairingProblem<'a> {
     pub candidates: Vec<Candidate>,
     /// For each slot, its candidates' indices into `candidates`.
     pub by_slot: Vec<Vec<usize>>,
+    /// The language of the uncovered slots' reasons. English unless the caller sets the
+    /// run's documents language (the pipeline does).
+    pub lang: Lang,
 }
 
 impl<'a> PairingProblem<'a> {
@@ -87,6 +91,7 @@ impl<'a> PairingProblem<'a> {
             helpers,
             candidates: Vec::new(),
             by_slot: Vec::new(),
+            lang: Lang::En,
         };
         p.build_candidates();
         p

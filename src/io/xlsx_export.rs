@@ -173,10 +173,7 @@ impl Names<'_> {
 
 fn groups_sheet(rows: &[GroupRow], names: &Names) -> Sheet {
     let lang = names.lang;
-    let mut cols = vec![
-        names.pick("方案", "Track"),
-        names.pick("集团", "Group"),
-    ];
+    let mut cols = vec![names.pick("方案", "Track"), names.pick("集团", "Group")];
     if names.with_names() {
         cols.push(names.pick("集团名称", "Group name"));
     }
@@ -330,7 +327,13 @@ const STEPS: [(&str, &str, &str); 3] = [
     ("rotation", "交流轮岗", "Rotation"),
 ];
 const STEP_KEYS: [&str; 7] = [
-    "status", "objective", "bound", "gap", "seconds", "reason", "tracks",
+    "status",
+    "objective",
+    "bound",
+    "gap",
+    "seconds",
+    "reason",
+    "tracks",
 ];
 
 /// 汇总: each step's status with its proof figures, then every metric of `summary.json` with
@@ -376,7 +379,10 @@ fn summary_sheet(summary: Option<&serde_json::Map<String, Value>>, lang: Lang) -
         if let Some(Value::Object(tracks)) = block.get("tracks") {
             for (track, t) in tracks {
                 if let Value::Object(t) = t {
-                    body.push(step_row(format!("{label} / {}", track_name(track, lang)), t));
+                    body.push(step_row(
+                        format!("{label} / {}", track_name(track, lang)),
+                        t,
+                    ));
                 }
             }
         }
@@ -403,7 +409,11 @@ fn summary_sheet(summary: Option<&serde_json::Map<String, Value>>, lang: Lang) -
         }
     }
     for (path, v) in flat {
-        body.push(vec![Cell::text(label_path(&path, lang)), v, Cell::text(path)]);
+        body.push(vec![
+            Cell::text(label_path(&path, lang)),
+            v,
+            Cell::text(path),
+        ]);
     }
     (cols, body)
 }

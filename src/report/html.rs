@@ -137,7 +137,8 @@ footer{color:var(--muted);font-size:12px;text-align:center;padding:10px}
 .map-policy{margin-top:6px}
 .worse td,.worse-note{color:var(--bad);font-weight:600}
 .notice{border-top:1px dashed var(--line);padding-top:6px;margin-top:10px}
-.notice h3{font-size:15px}
+.notice h3{font-size:15px;margin-top:2px}
+.notice-ref{margin:0;color:var(--muted);font-size:11px;text-align:right}
 .notice h4{font-size:13px;margin:8px 0 4px}
 .print-only{display:none}
 @media (max-width:700px){main{padding:8px}section{padding:8px}#map{height:70vh}header{padding:12px}}
@@ -155,6 +156,7 @@ footer{color:var(--muted);font-size:12px;text-align:center;padding:10px}
   th.sortable::after{content:none}
   tr.move{display:table-row!important}
   td:first-child,td:nth-child(3),td.num{white-space:normal}
+  #moves td:nth-child(2),#moves td:nth-child(3),#moves td:nth-child(4){white-space:nowrap}
   input[type=search],#move-shown,.map-buttons,.screen-only,#tip{display:none!important}
   .print-only{display:inline}
   #map{height:auto;max-height:180mm}

@@ -85,9 +85,12 @@ fn rows(figures: &Map<String, Value>, lang: Lang) -> Vec<Row> {
                 });
             }
             let floor = if stage == "primary" { *fp } else { *fm };
-            if let Some((b, a)) =
-                pair(figures, &["floors", stage, floor_key], "meet_before", "meet_after")
-            {
+            if let Some((b, a)) = pair(
+                figures,
+                &["floors", stage, floor_key],
+                "meet_before",
+                "meet_after",
+            ) {
                 out.push(Row {
                     label: fill(lang, Key::IndicatorFloor, &[st, name, &fmt_num(floor)]),
                     before: b,

@@ -22,28 +22,43 @@ pub fn render(inst: &Instance, plan: &PlanData, lang: Lang) -> String {
         let leaving: Vec<&MoveRow> = plan.moves.iter().filter(|m| m.from == school.id).collect();
         let arriving: Vec<&MoveRow> = plan.moves.iter().filter(|m| m.to == school.id).collect();
         let back_in: Vec<_> = plan.returns.iter().filter(|r| r.to == school.id).collect();
-        let back_out: Vec<_> = plan.returns.iter().filter(|r| r.from == school.id).collect();
-        if leaving.is_empty() && arriving.is_empty() && back_in.is_empty() && back_out.is_empty()
-        {
+        let back_out: Vec<_> = plan
+            .returns
+            .iter()
+            .filter(|r| r.from == school.id)
+            .collect();
+        if leaving.is_empty() && arriving.is_empty() && back_in.is_empty() && back_out.is_empty() {
             continue;
         }
         any = true;
+        // A reference line in plain ASCII (school id · plan year) heads each notice, so a
+        // printed notice can be found again whatever fonts the printer had.
+        let year = plan.moves.first().map(|m| format!(" · {}", m.start_year));
         let _ = write!(
             s,
-            "<article class=\"notice\" data-school=\"{}\"><h3>{}</h3>",
-            esc(&school.id),
-            esc(&fill(lang, Key::NoticeTitle, &[&school.name, &school.id]))
+            "<article class=\"notice\" data-school=\"{id}\"><p class=\"notice-ref\">{id}{}</p><h3>{}</h3>",
+            year.unwrap_or_default(),
+            esc(&fill(lang, Key::NoticeTitle, &[&school.name, &school.id])),
+            id = esc(&school.id),
         );
         let _ = write!(
             s,
             "<h4>{}</h4>",
-            esc(&fill(lang, Key::NoticeLeaving, &[&leaving.len().to_string()]))
+            esc(&fill(
+                lang,
+                Key::NoticeLeaving,
+                &[&leaving.len().to_string()]
+            ))
         );
         s.push_str(&list(inst, &leaving, Key::To, |m| &m.to, lang));
         let _ = write!(
             s,
             "<h4>{}</h4>",
-            esc(&fill(lang, Key::NoticeArriving, &[&arriving.len().to_string()]))
+            esc(&fill(
+                lang,
+                Key::NoticeArriving,
+                &[&arriving.len().to_string()]
+            ))
         );
         s.push_str(&list(inst, &arriving, Key::From, |m| &m.from, lang));
         if !back_in.is_empty() || !back_out.is_empty() {

@@ -212,7 +212,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::report::data::{PlanData, Staffing};
+    use crate::report::data::PlanData;
 
     fn fixture() -> (Instance, PlanData) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -220,6 +220,16 @@ mod tests {
             .expect("instance");
         let plan = PlanData::load(&inst, &root.join("tests/data/report-tiny")).expect("plan");
         (inst, plan)
+    }
+
+    fn basis<'a>(inst: &'a Instance, plan: &'a PlanData) -> Basis<'a> {
+        Basis::new(
+            inst,
+            &plan.grouping,
+            &plan.pairings,
+            &plan.returns,
+            &plan.moves,
+        )
     }
 
     fn transfer(teacher: &str, from: &str, to: &str, subject: &str) -> MoveRow {
@@ -232,65 +242,90 @@ mod tests {
             start_year: 2026,
             end_year: None,
             slot: None,
+            reason: None,
         }
     }
 
     #[test]
     fn transfer_names_the_shortage_it_closes_and_the_surplus_it_leaves() {
         let (inst, plan) = fixture();
-        let st = Staffing::new(&inst, &plan.returns, &plan.moves);
+        let b = basis(&inst, &plan);
         // S4 math: 4 posts; P45, P46 stay, P34 returns home to S3: 2 short; P33 and P35 arrive.
         assert_eq!(
-            reason(&inst, &plan, &st, &plan.moves[0], Lang::En),
+            reason(&b, &plan.moves[0], Lang::En),
             "fills the math shortage at 学校5 (2 → 0); \
              from a surplus at 学校4 (4 math teachers for 2 posts)"
         );
         assert_eq!(
-            reason(&inst, &plan, &st, &plan.moves[0], Lang::Zh),
+            reason(&b, &plan.moves[0], Lang::Zh),
             "补学校5数学缺口（2 → 0）；调出校学校4数学超编（4 人 / 2 岗）"
         );
     }
 
     #[test]
-    fn exchange_names_its_pairing_and_direction() {
+    fn exchange_names_its_pairing_by_group_name_and_direction() {
         let (inst, plan) = fixture();
-        let st = Staffing::new(&inst, &plan.returns, &plan.moves);
+        let b = basis(&inst, &plan);
         assert_eq!(
-            reason(&inst, &plan, &st, &plan.moves[2], Lang::En),
-            "exchange under pairing 学校2 → group compulsory-1 (middle), sent by the helper (互派)"
+            reason(&b, &plan.moves[2], Lang::En),
+            "exchange under the pairing of 学校2 with 学校3 education group (middle), sent by the helper"
         );
         assert_eq!(
-            reason(&inst, &plan, &st, &plan.moves[3], Lang::En),
-            "exchange under pairing 学校2 → group compulsory-1 (middle), sent to the helper (互派); \
+            reason(&b, &plan.moves[2], Lang::Zh),
+            "学校2与学校3教育集团结对互派（初中），由帮扶校派出"
+        );
+        assert_eq!(
+            reason(&b, &plan.moves[3], Lang::En),
+            "exchange under the pairing of 学校2 with 学校3 education group (middle), sent to the helper; \
              fills the chinese shortage at 学校2 (2 → 1)"
         );
         let mut stray = plan.moves[2].clone();
         stray.to = "S5".into();
         stray.slot = Some(crate::domain::SlotStage::Kindergarten);
         assert_eq!(
-            reason(&inst, &plan, &st, &stray, Lang::En),
+            reason(&b, &stray, Lang::En),
             "exchange 学校2 ↔ 学校6; no matching pairing in pairings.csv"
         );
     }
 
     #[test]
-    fn transfer_without_a_gap_says_what_it_staffs() {
+    fn transfer_without_a_gap_says_what_it_staffs_and_no_reason_is_empty() {
         let (inst, plan) = fixture();
-        let st = Staffing::new(&inst, &plan.returns, &plan.moves);
+        let b = basis(&inst, &plan);
         // S2 pe: 2 posts, 3 teachers; nobody leaves.
         let m = transfer("P38", "S3", "S2", "pe");
         assert_eq!(
-            reason(&inst, &plan, &st, &m, Lang::En),
+            reason(&b, &m, Lang::En),
             "pe at 学校3: 3 teachers for 2 posts → 3"
         );
         // S3 math: P33 and P35 leave, so a math teacher arriving there replaces one.
         let m = transfer("P45", "S4", "S3", "math");
         assert_eq!(
-            reason(&inst, &plan, &st, &m, Lang::En),
+            reason(&b, &m, Lang::En),
             "replaces a math teacher leaving 学校4"
         );
-        // An unknown destination gives no invented reason.
+        // An unknown destination gives no invented figure, but still a reason.
         let m = transfer("P45", "S4", "S99", "math");
-        assert_eq!(reason(&inst, &plan, &st, &m, Lang::En), "");
+        assert_eq!(reason(&b, &m, Lang::Zh), "由学校5调往S99");
+    }
+
+    #[test]
+    fn fill_keeps_given_reasons_and_fills_the_rest() {
+        let (inst, plan) = fixture();
+        let mut moves = plan.moves.clone();
+        moves[0].reason = Some("规划人员填写".into());
+        moves[1].reason = Some(String::new());
+        fill_reasons(
+            &inst,
+            &plan.grouping,
+            &plan.pairings,
+            &plan.returns,
+            &mut moves,
+            Lang::Zh,
+        );
+        assert_eq!(moves[0].reason.as_deref(), Some("规划人员填写"));
+        for m in &moves[1..] {
+            assert!(m.reason.as_deref().is_some_and(|r| !r.is_empty()));
+        }
     }
 }

@@ -12,20 +12,68 @@ use crate::words::track_name;
 const SETTINGS: [(&str, &str, &str); 17] = [
     ("plan_year", "方案年度", "plan year"),
     ("pairing.level", "结对层级", "pairing level"),
-    ("pairing.helper_capacity", "每所帮扶校结对上限", "pairings per helper"),
-    ("pairing.min_quality_gap", "帮扶校最小质量差", "minimum quality gap"),
-    ("rotation.cross_cap_share", "集团内调整上限比例（T2）", "transfer cap share (T2)"),
-    ("rotation.exchanges_per_pairing", "每个结对每向互派人数（T6）", "exchanges per pairing (T6)"),
+    (
+        "pairing.helper_capacity",
+        "每所帮扶校结对上限",
+        "pairings per helper",
+    ),
+    (
+        "pairing.min_quality_gap",
+        "帮扶校最小质量差",
+        "minimum quality gap",
+    ),
+    (
+        "rotation.cross_cap_share",
+        "集团内调整上限比例（T2）",
+        "transfer cap share (T2)",
+    ),
+    (
+        "rotation.exchanges_per_pairing",
+        "每个结对每向互派人数（T6）",
+        "exchanges per pairing (T6)",
+    ),
     ("rotation.exchange_years", "互派年限", "exchange years"),
-    ("rotation.max_move_km", "最远交流距离（km，T10）", "longest move (km, T10)"),
-    ("rotation.exempt_age_male", "男教师免交流年龄", "exempt age, men"),
-    ("rotation.exempt_age_female", "女教师免交流年龄", "exempt age, women"),
-    ("rotation.dispatched_max_age", "派往帮扶校教师年龄上限（T5）", "oldest sent to a helper (T5)"),
-    ("rotation.helper_sends_key_or_senior", "帮扶校派骨干或高级教师（T5）", "helper sends key or senior (T5)"),
-    ("rotation.eligible_years", "应交流任职年限", "years at school before rotating"),
-    ("rotation.national_floor", "执行国家交流比例底线（T7）", "national floor (T7)"),
+    (
+        "rotation.max_move_km",
+        "最远交流距离（km，T10）",
+        "longest move (km, T10)",
+    ),
+    (
+        "rotation.exempt_age_male",
+        "男教师免交流年龄",
+        "exempt age, men",
+    ),
+    (
+        "rotation.exempt_age_female",
+        "女教师免交流年龄",
+        "exempt age, women",
+    ),
+    (
+        "rotation.dispatched_max_age",
+        "派往帮扶校教师年龄上限（T5）",
+        "oldest sent to a helper (T5)",
+    ),
+    (
+        "rotation.helper_sends_key_or_senior",
+        "帮扶校派骨干或高级教师（T5）",
+        "helper sends key or senior (T5)",
+    ),
+    (
+        "rotation.eligible_years",
+        "应交流任职年限",
+        "years at school before rotating",
+    ),
+    (
+        "rotation.national_floor",
+        "执行国家交流比例底线（T7）",
+        "national floor (T7)",
+    ),
     ("rotation.floor_share", "底线比例", "floor share"),
-    ("rotation.floor_key_share", "骨干教师占比下限", "key teacher share"),
+    (
+        "rotation.floor_key_share",
+        "骨干教师占比下限",
+        "key teacher share",
+    ),
     ("solver.time_limit_s", "求解时限（秒）", "time limit (s)"),
 ];
 

@@ -7,9 +7,7 @@ use serde_json::{Map, Value};
 
 use super::data::PlanData;
 use super::html::esc;
-use super::i18n::{
-    Key, Lang, fill, kind_name, level_name, stage_name, status_name, subject_name,
-};
+use super::i18n::{Key, Lang, fill, kind_name, level_name, stage_name, status_name, subject_name};
 use super::map::group_colour;
 use super::reasons::school_label;
 use crate::domain::Instance;
@@ -517,7 +515,10 @@ pub fn solver(summary: &Map<String, Value>, lang: Lang) -> String {
             ))
         };
         let mut objective = fmt_value(block.and_then(|b| b.get("objective")));
-        if let Some(levels) = block.and_then(|b| b.get("levels")).and_then(Value::as_array) {
+        if let Some(levels) = block
+            .and_then(|b| b.get("levels"))
+            .and_then(Value::as_array)
+        {
             let names: Vec<String> = levels
                 .iter()
                 .map(|l| level_name(lang, l.as_str().unwrap_or_default()))
@@ -549,7 +550,11 @@ pub fn solver(summary: &Map<String, Value>, lang: Lang) -> String {
     {
         for (name, block) in tracks {
             push(
-                format!("{} · {}", Key::StepGroups.text(lang), track_name(name, lang)),
+                format!(
+                    "{} · {}",
+                    Key::StepGroups.text(lang),
+                    track_name(name, lang)
+                ),
                 Some(block),
             );
         }

@@ -152,7 +152,11 @@ fn reason(ctx: &Context, classes: &[Class], pi: usize, to_helper: bool, made: u3
         }
     };
     let age = ctx.policy.rotation.dispatched_max_age;
-    let who = match (to_helper, ctx.policy.rotation.helper_sends_key_or_senior, zh) {
+    let who = match (
+        to_helper,
+        ctx.policy.rotation.helper_sends_key_or_senior,
+        zh,
+    ) {
         (true, _, false) => format!("teacher aged {age} or under"),
         (true, _, true) => format!("{age} 岁及以下的教师"),
         (false, true, false) => "key or senior teacher".to_string(),
@@ -225,7 +229,9 @@ fn reason(ctx: &Context, classes: &[Class], pi: usize, to_helper: bool, made: u3
         };
     }
     if zh {
-        format!("{side}有 {n10} 名可派出的{who}，但他们已被其他结对或调整占用（每名教师只交流一次）")
+        format!(
+            "{side}有 {n10} 名可派出的{who}，但他们已被其他结对或调整占用（每名教师只交流一次）"
+        )
     } else {
         format!(
             "{side} {n10} {who}(s) who may go, but they are needed by other pairings (one move per teacher)"

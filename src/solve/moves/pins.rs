@@ -551,9 +551,9 @@ pub fn diff(inst: &Instance, pins: &Pins, moves: &[MoveRow]) -> Vec<DiffRow> {
                     })
                 })
             };
-            by_subject.or_else(by_school).unwrap_or_else(|| {
-                diff_text::reoptimised(pins.lang, !pins.locks.is_empty())
-            })
+            by_subject
+                .or_else(by_school)
+                .unwrap_or_else(|| diff_text::reoptimised(pins.lang, !pins.locks.is_empty()))
         };
         rows.push(DiffRow {
             teacher: inst.teachers[t].id.clone(),
@@ -602,8 +602,16 @@ mod diff_text {
 
     pub fn reoptimised(lang: Lang, after_locks: bool) -> String {
         lang.pick(
-            if after_locks { "锁定后重新优化" } else { "重新优化" },
-            if after_locks { "re-optimised after locks" } else { "re-optimised" },
+            if after_locks {
+                "锁定后重新优化"
+            } else {
+                "重新优化"
+            },
+            if after_locks {
+                "re-optimised after locks"
+            } else {
+                "re-optimised"
+            },
         )
         .to_string()
     }

@@ -1,11 +1,11 @@
 //! The pairing problem as data: the slots to fill (P1, P4), the helpers, and which helper may
 //! fill which slot (P1 stage match, P3 quality), each with its distance.
 
-use crate::lang::Lang;
 use crate::domain::grouping::Grouping;
 use crate::domain::instance::Instance;
 use crate::domain::policy::{PairingLevel, PairingPolicy};
 use crate::domain::stage::SlotStage;
+use crate::lang::Lang;
 
 /// Quality comparisons (P3) forgive this much floating-point noise: a group mean of 61.3 is
 /// met by a helper of 61.3 even when the mean was summed as 61.29999999.

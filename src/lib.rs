@@ -23,5 +23,6 @@ pub mod scenarios;
 pub mod simulate;
 pub mod solve;
 pub mod verify;
+pub mod words;
 
 pub use error::{Error, Result};

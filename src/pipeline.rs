@@ -209,7 +209,8 @@ pub fn step_pair(
     opts: &RunOptions,
 ) -> Result<PairingOutcome> {
     let grouping = load_grouping(inst, dir, policy)?;
-    let problem = PairingProblem::new(inst, &grouping, &policy.pairing);
+    let mut problem = PairingProblem::new(inst, &grouping, &policy.pairing);
+    problem.lang = opts.lang;
     let out = pairing::pair(&problem, &opts.mip(policy))?;
     std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
     remove_stale(dir, AFTER_PAIRING)?;
@@ -256,7 +257,8 @@ pub fn step_rotate(
     }
     let grouping = Grouping::from_rows(inst, &plan_files::read_groups(dir)?)?;
     let pairing_rows = plan_files::read_pairings(dir)?;
-    let pins = load_pins(inst, opts)?;
+    let mut pins = load_pins(inst, opts)?;
+    pins.lang = opts.lang;
     let solved = plan_moves_pinned(
         inst,
         policy,
@@ -284,13 +286,21 @@ pub fn step_rotate(
             Ok(out)
         }
     });
-    let out = match solved {
+    let mut out = match solved {
         Ok(out) => out,
         Err(e) => {
             remove_stale(dir, &[plan_files::MOVES, plan_files::RETURNS])?;
             return Err(record_failure(dir, summary, "rotation", e));
         }
     };
+    crate::report::reasons::fill_reasons(
+        inst,
+        &grouping,
+        &pairing_rows,
+        &out.returns,
+        &mut out.moves,
+        opts.lang,
+    );
     plan_files::write_moves(dir, &out.moves).map_err(Error::write(dir.join(plan_files::MOVES)))?;
     plan_files::write_returns(dir, &out.returns)
         .map_err(Error::write(dir.join(plan_files::RETURNS)))?;

@@ -82,6 +82,10 @@ pub struct MoveRow {
     pub end_year: Option<i32>,
     /// The pairing's slot for an exchange, empty for a transfer.
     pub slot: Option<SlotStage>,
+    /// Why this teacher moves, in the run's language (`reason` column). `None` when the
+    /// solver has not explained it yet or a planner-made `moves.csv` has no such column;
+    /// `Some("")` when the column is there but the cell is empty.
+    pub reason: Option<String>,
 }
 
 /// A row of `returns.csv`: a teacher whose exchange ends this summer (host → home).

@@ -65,19 +65,25 @@ pub fn write_pairings(dir: &Path, rows: &[PairingRow], school_level: bool) -> st
     )
 }
 
+/// The columns of `moves.csv` in SPEC order; `reason` is last, and optional on reading.
+pub const MOVE_COLUMNS: [&str; 9] = [
+    "teacher",
+    "from",
+    "to",
+    "kind",
+    "subject",
+    "start_year",
+    "end_year",
+    "slot",
+    "reason",
+];
+
+/// Writes `moves.csv` with every column of SPEC, `reason` included (empty where a row has
+/// none: callers fill the reasons first, see `report::reasons::fill_reasons`).
 pub fn write_moves(dir: &Path, rows: &[MoveRow]) -> std::io::Result<()> {
     write_csv(
         &dir.join(MOVES),
-        &[
-            "teacher",
-            "from",
-            "to",
-            "kind",
-            "subject",
-            "start_year",
-            "end_year",
-            "slot",
-        ],
+        &MOVE_COLUMNS,
         rows.iter().map(|r| {
             vec![
                 r.teacher.clone(),
@@ -88,6 +94,7 @@ pub fn write_moves(dir: &Path, rows: &[MoveRow]) -> std::io::Result<()> {
                 r.start_year.to_string(),
                 r.end_year.map(|y| y.to_string()).unwrap_or_default(),
                 r.slot.map(|s| s.as_str().to_string()).unwrap_or_default(),
+                r.reason.clone().unwrap_or_default(),
             ]
         }),
     )
@@ -185,17 +192,8 @@ pub fn read_pairings(dir: &Path) -> Result<Vec<PairingRow>, Problems> {
 pub fn read_moves(dir: &Path) -> Result<Vec<MoveRow>, Problems> {
     let mut problems = Problems::default();
     let mut out = Vec::new();
-    let cols = [
-        "teacher",
-        "from",
-        "to",
-        "kind",
-        "subject",
-        "start_year",
-        "end_year",
-        "slot",
-    ];
-    if let Some(t) = read_table(dir, MOVES, &cols, &mut problems) {
+    if let Some(t) = read_table(dir, MOVES, &MOVE_COLUMNS[..8], &mut problems) {
+        let has_reason = t.column("reason").is_some();
         for row in &t.rows {
             let mut c = t.cells(row, &mut problems);
             let teacher = c.required("teacher");
@@ -214,6 +212,7 @@ pub fn read_moves(dir: &Path) -> Result<Vec<MoveRow>, Problems> {
                 c.problem("start_year", "`start_year` is empty", "give the plan year");
             }
             let end_year = c.int("end_year").map(|y| y as i32);
+            let reason = has_reason.then(|| c.text("reason").unwrap_or_default().to_string());
             let slot = c.text("slot").map(str::to_string).and_then(|s| {
                 let v = SlotStage::parse(&s);
                 if v.is_none() {
@@ -243,6 +242,7 @@ pub fn read_moves(dir: &Path) -> Result<Vec<MoveRow>, Problems> {
                     start_year,
                     end_year,
                     slot,
+                    reason,
                 });
             }
         }

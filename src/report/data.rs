@@ -51,6 +51,30 @@ impl PlanData {
         })
     }
 
+    /// Gives moves without a `reason` (a planner-made `moves.csv`) the reason rotaplan would
+    /// have written; reasons in the file are kept word for word.
+    pub fn fill_reasons(&mut self, inst: &Instance, lang: crate::lang::Lang) {
+        super::reasons::fill_reasons(
+            inst,
+            &self.grouping,
+            &self.pairings,
+            &self.returns,
+            &mut self.moves,
+            lang,
+        );
+    }
+
+    /// The display name of a group id with the id beside it: "XX小学教育集团 (compulsory-1)".
+    pub fn group_label(&self, inst: &Instance, id: &str, lang: crate::lang::Lang) -> String {
+        match self.grouping.group_by_id(id) {
+            Some(g) => format!(
+                "{} ({id})",
+                crate::words::group_name(inst, &self.grouping, g, lang)
+            ),
+            None => id.to_string(),
+        }
+    }
+
     /// The group (index into `grouping.groups`) of a school id, if any.
     pub fn group_of(&self, inst: &Instance, school: &str) -> Option<usize> {
         inst.school_by_id(school)

@@ -127,6 +127,45 @@ input[type=search]{width:100%;max-width:420px;padding:6px 9px;border:1px solid #
 td details summary{cursor:pointer;color:var(--ink)}
 td:first-child,td:nth-child(3),td.num{white-space:nowrap}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:10px}
+#map .township-label{fill:#243b53;font-weight:600;text-anchor:middle;paint-order:stroke;stroke:#fff;stroke-opacity:.85}
+#map .school-label{fill:#334e68;paint-order:stroke;stroke:#fff;display:none}
+#map.zoomed .school-label{display:inline}
+.map-buttons{position:absolute;top:8px;right:8px;display:flex;flex-direction:column;gap:4px}
+.map-buttons button{width:34px;height:34px;font-size:18px;border:1px solid #9aa5b1;border-radius:4px;background:#fff;cursor:pointer}
+#scale{position:absolute;left:10px;bottom:8px;font-size:12px;display:flex;align-items:center;gap:6px;width:60%}
+#scale .bar{display:inline-block;height:6px;border:2px solid #243b53;border-top:0;min-width:8px}
+.map-policy{margin-top:6px}
+.worse td,.worse-note{color:var(--bad);font-weight:600}
+.notice{border-top:1px dashed var(--line);padding-top:6px;margin-top:10px}
+.notice h3{font-size:15px;margin-top:2px}
+.notice-ref{margin:0;color:var(--muted);font-size:11px;text-align:right}
+.notice h4{font-size:13px;margin:8px 0 4px}
+.print-only{display:none}
+@media (max-width:700px){main{padding:8px}section{padding:8px}#map{height:70vh}header{padding:12px}}
+@media print{
+  @page{size:A4;margin:12mm}
+  body{background:#fff;font-size:11px}
+  header{background:none;color:var(--ink);padding:0 0 6px;border-bottom:2px solid var(--ink)}
+  main{padding:0;max-width:none}
+  section{border:0;padding:0;margin:0 0 10px}
+  .scroll{max-height:none;overflow:visible;border:0}
+  table{font-size:10px}
+  thead{display:table-header-group}
+  tr{break-inside:avoid}
+  th{position:static}
+  th.sortable::after{content:none}
+  tr.move{display:table-row!important}
+  td:first-child,td:nth-child(3),td.num{white-space:normal}
+  #moves td:nth-child(2),#moves td:nth-child(3),#moves td:nth-child(4){white-space:nowrap}
+  input[type=search],#move-shown,.map-buttons,.screen-only,#tip{display:none!important}
+  .print-only{display:inline}
+  #map{height:auto;max-height:180mm}
+  #map-section,.chart{break-inside:avoid}
+  #notices>h2{break-before:page}
+  .notice{break-before:page;border:0;margin:0}
+  .notices .notice:first-child{break-before:auto}
+  footer{display:none}
+}
 "#;
 
 /// Hover, filter, sort, map zoom, and the self-test marker the browser test reads.
@@ -137,31 +176,73 @@ var tip=document.getElementById('tip');
 var schools=REPORT.schools||{};
 var svg=document.getElementById('map');
 if(svg){
+  var pinned=false;
+  function show(t,x,y){
+    var s=schools[t.getAttribute('data-id')];
+    if(!s)return false;
+    tip.textContent=s.join('\n');tip.style.display='block';
+    var w=tip.offsetWidth,h=tip.offsetHeight;
+    tip.style.left=Math.max(4,Math.min(x+14,window.innerWidth-w-4))+'px';
+    tip.style.top=Math.max(4,Math.min(y+14,window.innerHeight-h-4))+'px';
+    return true;
+  }
+  function isSchool(t){return t&&t.classList&&t.classList.contains('school');}
   svg.addEventListener('mousemove',function(e){
-    var t=e.target;
-    if(t.classList&&t.classList.contains('school')){
-      var s=schools[t.getAttribute('data-id')];
-      if(s){tip.textContent=s.join('\n');tip.style.display='block';
-        tip.style.left=(e.clientX+14)+'px';tip.style.top=(e.clientY+14)+'px';return;}
-    }
+    if(pinned)return;
+    if(isSchool(e.target)&&show(e.target,e.clientX,e.clientY))return;
     tip.style.display='none';
   });
-  svg.addEventListener('mouseleave',function(){tip.style.display='none';});
+  svg.addEventListener('mouseleave',function(){if(!pinned)tip.style.display='none';});
+  // A tap (or click) pins the details until the next tap elsewhere: phones have no hover.
+  document.addEventListener('click',function(e){
+    if(isSchool(e.target)&&show(e.target,e.clientX,e.clientY)){pinned=true;return;}
+    pinned=false;tip.style.display='none';
+  });
   var vb0=svg.getAttribute('viewBox').split(/\s+/).map(Number),vb=vb0.slice(),drag=null;
-  function apply(){svg.setAttribute('viewBox',vb.join(' '));}
+  var scale=document.getElementById('scale');
+  function apply(){
+    svg.setAttribute('viewBox',vb.join(' '));
+    svg.classList.toggle('zoomed',vb[2]<vb0[2]/2.5);
+    if(scale){
+      var r=svg.getBoundingClientRect();
+      if(r.width>0&&r.height>0){
+        var px=Math.min(r.width/vb[2],r.height/vb[3]),want=110/px,p=Math.pow(10,Math.floor(Math.log10(want)));
+        var km=[5*p,2*p,p].filter(function(l){return l<=want;})[0]||p;
+        scale.querySelector('.bar').style.width=(km*px)+'px';
+        scale.querySelector('.label').textContent=(+km.toPrecision(3))+' km';
+      }
+    }
+  }
+  function zoom(k,cx,cy){
+    var px=vb[0]+cx*vb[2],py=vb[1]+cy*vb[3];
+    vb=[px-(px-vb[0])*k,py-(py-vb[1])*k,vb[2]*k,vb[3]*k];apply();
+  }
   svg.addEventListener('wheel',function(e){
     e.preventDefault();
-    var r=svg.getBoundingClientRect(),k=e.deltaY<0?0.8:1.25;
-    var px=vb[0]+(e.clientX-r.left)/r.width*vb[2],py=vb[1]+(e.clientY-r.top)/r.height*vb[3];
-    vb=[px-(px-vb[0])*k,py-(py-vb[1])*k,vb[2]*k,vb[3]*k];apply();
+    var r=svg.getBoundingClientRect();
+    zoom(e.deltaY<0?0.8:1.25,(e.clientX-r.left)/r.width,(e.clientY-r.top)/r.height);
   },{passive:false});
-  svg.addEventListener('mousedown',function(e){drag=[e.clientX,e.clientY,vb[0],vb[1]];});
-  window.addEventListener('mouseup',function(){drag=null;});
-  window.addEventListener('mousemove',function(e){
-    if(!drag)return;var r=svg.getBoundingClientRect();
-    vb[0]=drag[2]-(e.clientX-drag[0])/r.width*vb[2];vb[1]=drag[3]-(e.clientY-drag[1])/r.height*vb[3];apply();
+  document.querySelectorAll('.map-buttons button').forEach(function(b){
+    b.addEventListener('click',function(e){
+      e.stopPropagation();
+      var z=b.getAttribute('data-zoom');
+      if(z==='reset'){vb=vb0.slice();apply();}else zoom(z==='in'?0.6:1/0.6,0.5,0.5);
+    });
   });
+  function start(x,y){drag=[x,y,vb[0],vb[1]];}
+  function move(x,y){
+    if(!drag)return;var r=svg.getBoundingClientRect();
+    vb[0]=drag[2]-(x-drag[0])/r.width*vb[2];vb[1]=drag[3]-(y-drag[1])/r.height*vb[3];apply();
+  }
+  svg.addEventListener('mousedown',function(e){start(e.clientX,e.clientY);});
+  window.addEventListener('mouseup',function(){drag=null;});
+  window.addEventListener('mousemove',function(e){move(e.clientX,e.clientY);});
+  svg.addEventListener('touchstart',function(e){if(e.touches.length===1)start(e.touches[0].clientX,e.touches[0].clientY);},{passive:true});
+  svg.addEventListener('touchmove',function(e){if(drag&&e.touches.length===1){e.preventDefault();move(e.touches[0].clientX,e.touches[0].clientY);}},{passive:false});
+  svg.addEventListener('touchend',function(){drag=null;});
   svg.addEventListener('dblclick',function(){vb=vb0.slice();apply();});
+  window.addEventListener('resize',apply);
+  apply();
 }
 var table=document.getElementById('moves');
 var filter=document.getElementById('move-filter');

@@ -39,8 +39,8 @@ keys! {
     KindExchange => "互派交流", "exchange";
     Returns => "交流期满返回", "Returning from exchange";
     Map => "地图", "Map";
-    MapHint => "悬停学校查看详情；滚轮缩放，拖动平移，双击复位。",
-        "Hover a school for its numbers; wheel to zoom, drag to pan, double-click to reset.";
+    MapHint => "悬停或点按学校查看详情；滚轮或按钮缩放，拖动平移，双击复位；放大后显示校名。",
+        "Hover or tap a school for its numbers; wheel or buttons to zoom, drag to pan, double-click to reset; school names show when zoomed in.";
     LegendCore => "核心校", "core school";
     LegendHelper => "帮扶校（县城区学校）", "helper (county-seat school)";
     LegendUngrouped => "未分组", "no group";
@@ -128,7 +128,8 @@ keys! {
     ReasonReplaces => "接替调离{0}的{1}教师", "replaces a {1} teacher leaving {0}";
     ReasonStaffs => "{0}{1}：{2} 人 / {3} 岗 → {4} 人", "{1} at {0}: {2} teachers for {3} posts → {4}";
     ReasonSurplus => "调出校{0}{1}超编（{2} 人 / {3} 岗）", "from a surplus at {0} ({2} {1} teachers for {3} posts)";
-    ReasonExchange => "结对{0} → 集团{1}（{2}）互派，{3}", "exchange under pairing {0} → group {1} ({2}), {3} (互派)";
+    ReasonExchange => "{0}与{1}结对互派（{2}），{3}", "exchange under the pairing of {0} with {1} ({2}), {3}";
+    ReasonTransferOnly => "由{0}调往{1}", "moves from {0} to {1}";
     ReasonSentByHelper => "由帮扶校派出", "sent by the helper";
     ReasonSentToHelper => "派往帮扶校", "sent to the helper";
     ReasonExchangeNoPairing => "互派交流（{0} ↔ {1}），方案中未找到对应结对",
@@ -138,6 +139,41 @@ keys! {
     StatusFeasible => "可行（到时限，未证明最优）", "feasible (time limit, not proven)";
     StatusInfeasible => "不可行", "infeasible";
     StatusTimeLimit => "到时限，无解", "time limit, no solution";
+    GroupName => "集团名称", "Group name";
+    Notices => "各校公示", "Notices by school";
+    NoticeHint => "每所学校一份公示（调出、调入、期满返回）；打印时每校单独成页，可直接张贴。",
+        "One notice per school (leaving, arriving, returning); each prints on its own page, ready to post.";
+    NoticeTitle => "{0}（{1}）教师交流轮岗公示", "{0} ({1}): teacher rotation notice";
+    NoticeLeaving => "调出（{0} 人）", "Leaving ({0})";
+    NoticeArriving => "调入（{0} 人）", "Arriving ({0})";
+    NoticeBackIn => "{0} 交流期满返回本校", "{0} returns from exchange";
+    NoticeBackOut => "{0} 交流期满返回原校", "{0} returns to their home school";
+    NoticeNone => "无", "none";
+    NoticeFooter => "如对本公示有异议，请在公示期内向县教育主管部门反映。",
+        "Objections to this notice go to the county education bureau within the notice period.";
+    PolicySection => "政策设置", "Policy settings";
+    NoPolicy => "summary.json 未记录政策设置（由旧版本生成的方案）。",
+        "summary.json records no policy (a plan made by an older version).";
+    Setting => "设置", "Setting";
+    Value => "取值", "Value";
+    Indicators => "指标变化", "Indicator changes";
+    Indicator => "指标", "Indicator";
+    IndicatorShortage => "学科缺口（加权）", "subject shortage (weighted)";
+    IndicatorCv => "{0}{1}差异系数（标准 ≤ {2}）", "{0}: CV of {1} (threshold ≤ {2})";
+    IndicatorFloor => "{0}{1}达标学校数（≥ {2}）", "{0}: schools with {1} ≥ {2}";
+    StagePrimary => "小学", "primary";
+    StageMiddle => "初中", "middle";
+    BeforeCol => "交流前", "Before";
+    AfterCol => "交流后", "After";
+    Change => "变化", "Change";
+    Verdict => "评价", "Verdict";
+    Worse => "变差", "worse";
+    Better => "改善", "better";
+    Unchanged => "不变", "unchanged";
+    WorseCount => "{0} 项指标变差，公布前请核对。", "{0} indicators get worse: check them before circulating.";
+    NoneWorse => "没有指标变差。", "No indicator gets worse.";
+    Explanation => "说明", "Explanation";
+    MapPolicy => "本方案所用政策：{0}", "Policy used: {0}";
     Footer => "本报告为单一离线文件：不引用任何外部字体、地图或脚本，教师信息不离开本机。",
         "This report is one offline file: no external fonts, maps or scripts; teacher data never leaves the machine.";
 }
@@ -189,6 +225,7 @@ pub fn subject_name(lang: Lang, subject: &str) -> String {
         "art" => "美术",
         "it" => "信息技术",
         "preschool" => "学前教育",
+        "vocational" => "职业技能",
         other => other,
     }
     .to_string()
@@ -201,6 +238,27 @@ pub fn kind_name(lang: Lang, kind: &str) -> String {
         "exchange" => Key::KindExchange.text(lang).to_string(),
         other => other.to_string(),
     }
+}
+
+/// A lexicographic level's name (`levels` in `summary.json`); unknown ones as written.
+pub fn level_name(lang: Lang, level: &str) -> String {
+    if lang == Lang::En {
+        return level.replace('_', " ");
+    }
+    match level {
+        "exchanges" => "互派人数",
+        "shortage" => "学科缺口",
+        "teachers_moved" => "交流人数",
+        "km" => "交流距离",
+        "covered_weight" => "覆盖权重",
+        "distance_km" => "结对距离",
+        "cv_excess" => "差异系数超标",
+        "changed" => "与原方案不同的人数",
+        "balance" => "均衡度",
+        "distance" => "距离",
+        other => other,
+    }
+    .to_string()
 }
 
 /// A solver status's name (SPEC: optimal, feasible, infeasible, time_limit).

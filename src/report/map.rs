@@ -10,6 +10,7 @@ use super::html::esc;
 use super::i18n::{Key, Lang, stage_name};
 use crate::domain::Instance;
 use crate::plan::MoveKind;
+use crate::words::group_name;
 
 /// Group colours, distinguishable on screen and in print; they repeat past twelve groups.
 pub const PALETTE: [&str; 12] = [
@@ -172,13 +173,27 @@ pub fn render(
     }
     svg.push_str("</g><g class=\"rings\" pointer-events=\"none\">");
     svg.push_str(&rings);
-    svg.push_str("</g></svg>");
+    svg.push_str("</g>");
+    svg.push_str(&labels(inst, r0, span));
+    svg.push_str("</svg>");
 
+    let scale_km = nice_length(span / 5.0);
     let mut html = format!(
-        "<p class=\"note\">{}</p>{}<div id=\"map-wrap\">{svg}</div>",
+        "<p class=\"note\">{}</p>{}<div id=\"map-wrap\">{svg}\
+<div class=\"map-buttons\"><button type=\"button\" data-zoom=\"in\" aria-label=\"+\">+</button><button type=\"button\" data-zoom=\"out\" aria-label=\"−\">−</button><button type=\"button\" data-zoom=\"reset\" aria-label=\"⟲\">⟲</button></div>\
+<div id=\"scale\" data-km=\"{scale_km}\"><span class=\"bar\" style=\"width:{:.1}%\"></span><span class=\"label\">{} km</span></div></div>",
         esc(Key::MapHint.text(lang)),
-        legend(inst, plan, lang)
+        legend(inst, plan, lang),
+        scale_km / ((x1 - x0) + 2.0 * pad) * 100.0,
+        super::tables::fmt_num(scale_km),
     );
+    if let Some(line) = super::settings::brief(&plan.summary, lang) {
+        let _ = write!(
+            html,
+            "<p class=\"note map-policy\">{}</p>",
+            esc(&super::i18n::fill(lang, Key::MapPolicy, &[&line]))
+        );
+    }
     html.push('\n');
     (html, tips)
 }
@@ -206,7 +221,12 @@ fn tip(inst: &Instance, plan: &PlanData, staffing: &Staffing, s: usize, lang: La
             } else {
                 String::new()
             };
-            lines.push(format!("{}: {}{core}", Key::TipGroup.text(lang), group.id));
+            lines.push(format!(
+                "{}: {} ({}){core}",
+                Key::TipGroup.text(lang),
+                group_name(inst, &plan.grouping, g, lang),
+                group.id
+            ));
         }
         None if school.helper => lines.push(Key::TipHelper.text(lang).to_string()),
         None => lines.push(format!(
@@ -227,10 +247,10 @@ fn legend(inst: &Instance, plan: &PlanData, lang: Lang) -> String {
     for (g, group) in plan.grouping.groups.iter().enumerate() {
         let _ = write!(
             out,
-            "<span><i class=\"swatch\" style=\"background:{}\"></i>{} · {}</span>",
+            "<span><i class=\"swatch\" style=\"background:{}\"></i>{} <span class=\"note\">{}</span></span>",
             group_colour(g),
-            esc(&group.id),
-            esc(&inst.schools[group.core].name)
+            esc(&group_name(inst, &plan.grouping, g, lang)),
+            esc(&group.id)
         );
     }
     out.push_str("</div><div class=\"legend\">");
@@ -264,4 +284,78 @@ fn legend(inst: &Instance, plan: &PlanData, lang: Lang) -> String {
     }
     out.push_str("</div>");
     out
+}
+
+/// Township names (always shown, at the middle of their schools) and school names (shown by
+/// the page's script once the map is zoomed in, so the county view stays readable).
+fn labels(inst: &Instance, r0: f64, span: f64) -> String {
+    let mut out = String::from("<g class=\"township-labels\" pointer-events=\"none\">");
+    let size = span / 55.0;
+    for (t, township) in inst.townships.iter().enumerate() {
+        let here: Vec<(f64, f64)> = inst
+            .schools
+            .iter()
+            .filter(|s| s.township == t)
+            .map(|s| (s.x_km, s.y_km))
+            .collect();
+        let (x, y) = if here.is_empty() {
+            (township.x_km, township.y_km)
+        } else {
+            let n = here.len() as f64;
+            (
+                here.iter().map(|p| p.0).sum::<f64>() / n,
+                here.iter().map(|p| p.1).sum::<f64>() / n,
+            )
+        };
+        if township.name.trim().is_empty() || !x.is_finite() || !y.is_finite() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "<text class=\"township-label\" x=\"{x:.3}\" y=\"{:.3}\" font-size=\"{size:.3}\" stroke-width=\"{:.3}\">{}</text>",
+            -y,
+            size / 5.0,
+            esc(&township.name)
+        );
+    }
+    out.push_str("</g><g class=\"school-labels\" pointer-events=\"none\">");
+    let size = r0 * 2.4;
+    for s in &inst.schools {
+        let _ = write!(
+            out,
+            "<text class=\"school-label\" x=\"{:.3}\" y=\"{:.3}\" font-size=\"{size:.3}\" stroke-width=\"{:.3}\">{}</text>",
+            s.x_km + r0 * 2.2,
+            -s.y_km + size * 0.35,
+            size / 5.0,
+            esc(&s.name)
+        );
+    }
+    out.push_str("</g>");
+    out
+}
+
+/// The round length (1, 2 or 5 times a power of ten km) nearest below `km`.
+pub fn nice_length(km: f64) -> f64 {
+    if !km.is_finite() || km <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(km.log10().floor());
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|&l| l <= km)
+        .unwrap_or(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_length;
+
+    #[test]
+    fn scale_lengths_are_round() {
+        assert_eq!(nice_length(7.3), 5.0);
+        assert_eq!(nice_length(23.0), 20.0);
+        assert_eq!(nice_length(0.9), 0.5);
+        assert_eq!(nice_length(1.0), 1.0);
+    }
 }

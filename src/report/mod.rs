@@ -17,9 +17,12 @@ pub mod charts;
 pub mod data;
 pub mod html;
 pub mod i18n;
+pub mod indicators;
 pub mod map;
 pub mod measures;
+pub mod notices;
 pub mod reasons;
+pub mod settings;
 pub mod tables;
 
 pub use i18n::Lang;
@@ -63,7 +66,8 @@ pub fn write_report_with(inst: &Instance, plan_dir: &Path, opts: &Options) -> Re
 /// The report page for the plan in `plan_dir`.
 pub fn render(inst: &Instance, plan_dir: &Path, opts: &Options) -> Result<String> {
     let lang = opts.lang;
-    let plan = PlanData::load(inst, plan_dir)?;
+    let mut plan = PlanData::load(inst, plan_dir)?;
+    plan.fill_reasons(inst, lang);
     let staffing = Staffing::new(inst, &plan.returns, &plan.moves);
     let figures = measures::completed(inst, &plan, &staffing, opts.cross_cap_share);
     let shortage_computed = !plan.summary.contains_key("shortage_by_subject");
@@ -83,6 +87,16 @@ pub fn render(inst: &Instance, plan_dir: &Path, opts: &Options) -> Result<String
             Key::Overview,
             tables::overview(&plan, &figures, lang),
         ),
+        (
+            "indicators",
+            Key::Indicators,
+            indicators::render(&figures, lang),
+        ),
+        (
+            "policy-settings",
+            Key::PolicySection,
+            settings::render(&plan.summary, lang),
+        ),
         ("map-section", Key::Map, map_html),
         (
             "groups",
@@ -94,20 +108,17 @@ pub fn render(inst: &Instance, plan_dir: &Path, opts: &Options) -> Result<String
             Key::Charts,
             charts::render(&figures, shortage_computed, lang),
         ),
-        (
-            "move-list",
-            Key::MoveList,
-            tables::moves(inst, &plan, &staffing, lang),
-        ),
+        ("move-list", Key::MoveList, tables::moves(inst, &plan, lang)),
+        ("notices", Key::Notices, notices::render(inst, &plan, lang)),
         (
             "uncovered-slots",
             Key::Uncovered,
-            tables::uncovered(inst, &plan.summary, lang),
+            tables::uncovered(inst, &plan, lang),
         ),
         (
             "exchange-shortfalls",
             Key::Shortfalls,
-            tables::shortfalls(inst, &plan.summary, lang),
+            tables::shortfalls(inst, &plan, lang),
         ),
         (
             "solver-status",

@@ -5,12 +5,14 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use super::data::{PlanData, Staffing};
+use super::data::PlanData;
 use super::html::esc;
-use super::i18n::{Key, Lang, fill, kind_name, stage_name, status_name, subject_name};
+use super::i18n::{Key, Lang, fill, kind_name, level_name, stage_name, status_name, subject_name};
 use super::map::group_colour;
-use super::reasons::{reason, school_label};
+use super::reasons::school_label;
 use crate::domain::Instance;
+use crate::plan::MoveRow;
+use crate::words::{group_name, track_name};
 
 /// One table cell: escaped HTML, an optional sort key, right-aligned when numeric.
 pub struct Cell {
@@ -200,12 +202,13 @@ pub fn groups(
             "group",
             vec![
                 Cell::html(format!(
-                    "<i class=\"swatch\" style=\"background:{}\"></i>{}",
+                    "<i class=\"swatch\" style=\"background:{}\"></i>{} <span class=\"note\">{}</span>",
                     group_colour(g),
+                    esc(&group_name(inst, &plan.grouping, g, lang)),
                     esc(&group.id)
                 ))
                 .sorted_by(group.id.clone()),
-                Cell::text(&group.track),
+                Cell::text(&track_name(&group.track, lang)),
                 Cell::text(&inst.schools[group.core].name),
                 Cell::num(group.schools.len() as f64),
                 members_cell(&members, lang),
@@ -249,11 +252,12 @@ fn members_cell(names: &[String], lang: Lang) -> Cell {
         Lang::En => ", ",
     };
     let all = esc(&names.join(sep));
+    // A closed <details> prints closed, so print gets the full list instead.
     let html = if names.len() <= SHOWN {
         all
     } else {
         format!(
-            "<details><summary>{}{sep}… (+{})</summary>{all}</details>",
+            "<details class=\"screen-only\"><summary>{}{sep}… (+{})</summary>{all}</details><span class=\"print-only\">{all}</span>",
             esc(&names[..SHOWN].join(sep)),
             names.len() - SHOWN
         )
@@ -262,7 +266,7 @@ fn members_cell(names: &[String], lang: Lang) -> Cell {
 }
 
 /// 交流名单: one row per move, filterable and sortable.
-pub fn moves(inst: &Instance, plan: &PlanData, staffing: &Staffing, lang: Lang) -> String {
+pub fn moves(inst: &Instance, plan: &PlanData, lang: Lang) -> String {
     let total = plan.moves.len();
     let mut s = format!(
         "<input type=\"search\" id=\"move-filter\" placeholder=\"{}\" aria-label=\"{}\"> <span id=\"move-shown\" class=\"note\"></span>",
@@ -289,10 +293,6 @@ pub fn moves(inst: &Instance, plan: &PlanData, staffing: &Staffing, lang: Lang) 
                 .teacher_by_id(&m.teacher)
                 .and_then(|t| inst.teachers[t].name.clone())
                 .unwrap_or_default();
-            let years = match m.end_year {
-                Some(e) => format!("{}–{e}", m.start_year),
-                None => fill(lang, Key::Permanent, &[&m.start_year.to_string()]),
-            };
             (
                 "move",
                 vec![
@@ -302,8 +302,8 @@ pub fn moves(inst: &Instance, plan: &PlanData, staffing: &Staffing, lang: Lang) 
                     Cell::text(&subject_name(lang, &m.subject)),
                     school_cell(&m.from),
                     school_cell(&m.to),
-                    Cell::text(&years),
-                    Cell::text(&reason(inst, plan, staffing, m, lang)),
+                    Cell::text(&years(m, lang)),
+                    Cell::text(m.reason.as_deref().unwrap_or_default()),
                 ],
             )
         })
@@ -361,6 +361,14 @@ pub fn moves(inst: &Instance, plan: &PlanData, staffing: &Staffing, lang: Lang) 
     s
 }
 
+/// "2026–2027", or "2026 起（长期）" for a transfer.
+pub fn years(m: &MoveRow, lang: Lang) -> String {
+    match m.end_year {
+        Some(e) => format!("{}–{e}", m.start_year),
+        None => fill(lang, Key::Permanent, &[&m.start_year.to_string()]),
+    }
+}
+
 fn str_field(v: &Value, k: &str) -> String {
     match v.get(k) {
         Some(Value::String(s)) => s.clone(),
@@ -370,7 +378,8 @@ fn str_field(v: &Value, k: &str) -> String {
 }
 
 /// Uncovered pairing slots, from `summary.json` `pairing.uncovered`.
-pub fn uncovered(inst: &Instance, summary: &Map<String, Value>, lang: Lang) -> String {
+pub fn uncovered(inst: &Instance, plan: &PlanData, lang: Lang) -> String {
+    let summary = &plan.summary;
     let list = summary
         .get("pairing")
         .and_then(|p| p.get("uncovered"))
@@ -396,7 +405,7 @@ pub fn uncovered(inst: &Instance, summary: &Map<String, Value>, lang: Lang) -> S
             (
                 "uncovered",
                 vec![
-                    Cell::text(&str_field(u, "group")),
+                    Cell::text(&plan.group_label(inst, &str_field(u, "group"), lang)),
                     Cell::text(&stage_name(lang, &str_field(u, "stage"))),
                     Cell::text(&if school.is_empty() {
                         school
@@ -425,7 +434,8 @@ pub fn uncovered(inst: &Instance, summary: &Map<String, Value>, lang: Lang) -> S
 }
 
 /// Pairings short of their exchanges, from `summary.json` `rotation.exchange_shortfalls`.
-pub fn shortfalls(inst: &Instance, summary: &Map<String, Value>, lang: Lang) -> String {
+pub fn shortfalls(inst: &Instance, plan: &PlanData, lang: Lang) -> String {
+    let summary = &plan.summary;
     let list = summary
         .get("rotation")
         .and_then(|p| p.get("exchange_shortfalls"))
@@ -452,7 +462,7 @@ pub fn shortfalls(inst: &Instance, summary: &Map<String, Value>, lang: Lang) -> 
                 "shortfall",
                 vec![
                     Cell::text(&school_label(inst, &str_field(u, "helper"))),
-                    Cell::text(&str_field(u, "group")),
+                    Cell::text(&plan.group_label(inst, &str_field(u, "group"), lang)),
                     Cell::text(&stage_name(lang, &str_field(u, "stage"))),
                     Cell::text(&if school.is_empty() {
                         school
@@ -505,9 +515,20 @@ pub fn solver(summary: &Map<String, Value>, lang: Lang) -> String {
             ))
         };
         let mut objective = fmt_value(block.and_then(|b| b.get("objective")));
-        if let Some(levels) = block.and_then(|b| b.get("levels")) {
-            objective = format!("{objective} ({})", fmt_value(Some(levels)));
+        if let Some(levels) = block
+            .and_then(|b| b.get("levels"))
+            .and_then(Value::as_array)
+        {
+            let names: Vec<String> = levels
+                .iter()
+                .map(|l| level_name(lang, l.as_str().unwrap_or_default()))
+                .collect();
+            objective = format!("{objective} ({})", names.join(" / "));
         }
+        let why = block
+            .and_then(|b| b.get("reason").or_else(|| b.get("explanation")))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         rows.push((
             "step",
             vec![
@@ -517,6 +538,7 @@ pub fn solver(summary: &Map<String, Value>, lang: Lang) -> String {
                 Cell::text(&fmt_value(block.and_then(|b| b.get("bound")))),
                 Cell::text(&fmt_value(block.and_then(|b| b.get("gap")))),
                 Cell::text(&fmt_value(block.and_then(|b| b.get("seconds")))),
+                Cell::text(why),
             ],
         ));
     };
@@ -528,7 +550,11 @@ pub fn solver(summary: &Map<String, Value>, lang: Lang) -> String {
     {
         for (name, block) in tracks {
             push(
-                format!("{} · {name}", Key::StepGroups.text(lang)),
+                format!(
+                    "{} · {}",
+                    Key::StepGroups.text(lang),
+                    track_name(name, lang)
+                ),
                 Some(block),
             );
         }
@@ -551,6 +577,7 @@ pub fn solver(summary: &Map<String, Value>, lang: Lang) -> String {
             (Key::Bound, false),
             (Key::Gap, false),
             (Key::Seconds, false),
+            (Key::Explanation, false),
         ],
         &rows,
         lang,

@@ -643,6 +643,7 @@ fn export_writes_four_chinese_sheets_with_reasons() {
         [
             "方案",
             "集团",
+            "集团名称",
             "学校编号",
             "学校名称",
             "学段",
@@ -653,8 +654,9 @@ fn export_writes_four_chinese_sheets_with_reasons() {
     assert_eq!(
         groups[1],
         [
-            "compulsory",
+            "义务教育",
             "compulsory-1",
+            "学校3教育集团",
             "S2",
             "学校3",
             "小学",
@@ -665,35 +667,56 @@ fn export_writes_four_chinese_sheets_with_reasons() {
     assert_eq!(groups.len(), 4);
 
     let pairings = cells(&xlsx, "结对");
-    assert_eq!(pairings[0], ["帮扶校编号", "帮扶校名称", "集团", "学段"]);
-    assert_eq!(pairings[1], ["S0", "学校1", "compulsory-1", "小学"]);
+    assert_eq!(
+        pairings[0],
+        ["帮扶校编号", "帮扶校名称", "集团", "集团名称", "学段"]
+    );
+    assert_eq!(
+        pairings[1],
+        ["S0", "学校1", "compulsory-1", "学校3教育集团", "小学"]
+    );
 
+    // The planner-made moves.csv has no reason column: the workbook gives the reasons
+    // rotaplan writes, the same the report shows.
     let moves = cells(&xlsx, "交流名单");
     assert_eq!(moves.len(), 4, "one row per teacher");
     assert_eq!(moves[0][0], "教师编号");
-    assert_eq!(moves[0].last().map(String::as_str), Some("原因"));
+    assert_eq!(moves[0].last().map(String::as_str), Some("理由"));
     let reason = |i: usize| moves[i].last().cloned().unwrap_or_default();
     assert_eq!(moves[1][1], "教师35");
     assert_eq!(moves[1][2], "数学");
-    assert_eq!(moves[1][3], "调动");
-    assert_eq!(reason(1), "补充 学校3 的数学缺口 (缺 1 → 0)");
-    assert_eq!(moves[2][3], "交流");
-    assert_eq!(reason(2), "交流: 学校1 ↔ compulsory-1 (小学) 互派");
-    assert_eq!(reason(3), "交流: 学校1 ↔ compulsory-1 (小学) 互派");
+    assert_eq!(moves[1][3], "调整交流");
+    assert!(
+        reason(1).starts_with("补学校3数学缺口（1 → 0）"),
+        "{}",
+        reason(1)
+    );
+    assert_eq!(moves[2][3], "互派交流");
+    assert!(
+        reason(2).starts_with("学校1与学校3教育集团结对互派（小学），由帮扶校派出"),
+        "{}",
+        reason(2)
+    );
+    assert!(
+        reason(3).starts_with("学校1与学校3教育集团结对互派（小学），派往帮扶校"),
+        "{}",
+        reason(3)
+    );
 
     let summary = cells(&xlsx, "汇总");
     assert_eq!(summary[0][0], "步骤");
-    assert_eq!(summary[1][0], "轮岗 (rotation)");
-    assert_eq!(summary[1][1], "最优 (optimal)");
+    assert_eq!(summary[1][0], "交流轮岗");
+    assert_eq!(summary[1][1], "最优（已证明）");
     let flat: Vec<&str> = summary
         .iter()
         .filter_map(|r| r.first().map(String::as_str))
         .collect();
-    assert!(flat.contains(&"调整前缺口 (shortage_before)"), "{flat:?}");
-    assert!(
-        flat.contains(&"分学科缺口 / 数学 / 调整后 (shortage_by_subject.math.after)"),
-        "{flat:?}"
-    );
+    assert!(flat.contains(&"调整前缺口"), "{flat:?}");
+    assert!(flat.contains(&"分学科缺口 / 数学 / 调整后"), "{flat:?}");
+    // No summary key leaks into a label: keys have a column of their own.
+    for label in &flat {
+        assert!(!label.contains('_'), "{label}");
+    }
 
     // Without the instance: ids only, same four sheets; and the bytes are deterministic.
     let bare = d.path().join("bare.xlsx");
@@ -717,10 +740,43 @@ fn export_writes_four_chinese_sheets_with_reasons() {
     );
     let m = cells(&bare, "交流名单");
     assert_eq!(m[0].len(), 9);
-    assert_eq!(
-        m[2].last().map(String::as_str),
-        Some("交流: S0 ↔ compulsory-1 (小学) 互派")
-    );
+}
+
+#[test]
+fn workbook_shows_the_moves_csv_reason_of_every_teacher() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let fixture = root().join("tests/data/report-hezhang");
+    let xlsx = d.path().join("赫章.xlsx");
+    let inst = root().join("instances/hezhang");
+    let (code, text) = run(&[
+        "export".as_ref(),
+        fixture.as_os_str(),
+        "--xlsx".as_ref(),
+        xlsx.as_os_str(),
+        "--instance".as_ref(),
+        inst.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let mut rd = csv::Reader::from_path(fixture.join("moves.csv")).expect("moves.csv");
+    let expected: std::collections::BTreeMap<String, String> = rd
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            (r[0].to_string(), r[8].to_string())
+        })
+        .collect();
+    assert_eq!(expected.len(), 257);
+    let sheet = cells(&xlsx, "交流名单");
+    let reason_col = sheet[0].iter().position(|h| h == "理由").expect("理由");
+    let got: std::collections::BTreeMap<String, String> = sheet[1..]
+        .iter()
+        .map(|r| (r[0].clone(), r[reason_col].clone()))
+        .collect();
+    assert_eq!(got.len(), expected.len(), "one row per moving teacher");
+    for (teacher, reason) in &expected {
+        assert!(!reason.is_empty(), "{teacher}: empty reason in moves.csv");
+        assert_eq!(got.get(teacher), Some(reason), "{teacher}");
+    }
 }
 
 #[test]

@@ -249,11 +249,12 @@ fn no_helper_strong_enough_is_zero_coverage_with_reasons_not_an_error() {
     assert!(
         unc[0]["reason"]
             .as_str()
-            .is_some_and(|r| r.starts_with("P1: "))
+            .is_some_and(|r| r.starts_with("P1："))
     );
     let r = unc[1]["reason"].as_str().expect("reason");
     assert!(
-        r.starts_with("P3: no primary helper has quality ≥ 67.5 (the group's mean quality 57.5 + min_quality_gap 10); the best is H1 城一小 at 61, 6.5 short"),
+        // Reasons are in the documents language: Chinese unless `--lang en` or the locale.
+        r.starts_with("P3：没有质量 ≥ 67.5 的小学帮扶校（集团平均质量 57.5 + 最小质量差 min_quality_gap 10）；最高的是 H1 城一小，质量 61，差 6.5"),
         "{r}"
     );
     let csv = std::fs::read_to_string(county.path().join("pairings.csv")).expect("csv");
@@ -288,7 +289,7 @@ fn school_level_pairs_each_rural_school_and_writes_the_school_column() {
     assert!(
         unc[0]["reason"]
             .as_str()
-            .is_some_and(|r| r.starts_with("P2: the only primary helper"))
+            .is_some_and(|r| r.starts_with("P2：唯一质量 ≥") && r.contains("的小学帮扶校已满额"))
     );
 }
 

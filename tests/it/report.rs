@@ -100,8 +100,16 @@ fn chinese_report_has_every_part() {
         html.contains("调出校学校4数学超编（4 人 / 2 岗）"),
         "surplus at S3"
     );
-    assert!(html.contains("结对学校2 → 集团compulsory-1（初中）互派，由帮扶校派出"));
-    assert!(html.contains("结对学校2 → 集团compulsory-1（初中）互派，派往帮扶校"));
+    assert!(html.contains("学校2与学校3教育集团结对互派（初中），由帮扶校派出"));
+    assert!(html.contains("学校2与学校3教育集团结对互派（初中），派往帮扶校"));
+    // Groups by display name beside their id; tracks in Chinese.
+    assert!(html.contains("学校3教育集团 <span class=\"note\">compulsory-1</span>"));
+    assert!(html.contains("<td>义务教育</td>"));
+    // A notice per school that anyone leaves or joins, by a move or a return.
+    assert_eq!(
+        html.matches("<article class=\"notice\"").count(),
+        notice_schools()
+    );
     assert!(html.contains("补学校2语文缺口（2 → 1）"));
     // Group caps from the summary; statuses and gaps of each step.
     assert!(html.contains("2 / 4 (50%)"));
@@ -115,6 +123,21 @@ fn chinese_report_has_every_part() {
     assert!(html.contains("达到各项校际底线的学校数"));
 }
 
+/// Schools of the report-tiny plan that someone leaves or joins (moves and returns).
+fn notice_schools() -> usize {
+    let plan = root().join("tests/data/report-tiny");
+    let mut schools = std::collections::BTreeSet::new();
+    for file in ["moves.csv", "returns.csv"] {
+        let text = fs::read_to_string(plan.join(file)).expect("plan file");
+        for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let f: Vec<&str> = line.split(',').collect();
+            schools.insert(f[1].to_string());
+            schools.insert(f[2].to_string());
+        }
+    }
+    schools.len()
+}
+
 #[test]
 fn english_report_and_reasons() {
     let (_i, _p, html) = render(Some("en"));
@@ -124,7 +147,7 @@ fn english_report_and_reasons() {
         html.contains("fills the math shortage at &lt;script&gt;alert(1)&lt;/script&gt; (2 → 0)")
     );
     assert!(html.contains(
-        "exchange under pairing 学校2 → group compulsory-1 (middle), sent by the helper (互派)"
+        "exchange under the pairing of 学校2 with 学校3 education group (middle), sent by the helper"
     ));
     assert!(html.contains("helper → school"));
 }
@@ -205,9 +228,14 @@ fn broken_plan_file_is_located() {
 // ---------------------------------------------------------------------------------------
 // Real browser.
 
-/// The Chromium binary, or `None` when the test is told to skip it.
+/// Whether this is a CI run, where a browser test may not be skipped.
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// The Chromium binary, or `None` when the test is told to skip it (never under CI).
 fn chromium() -> Option<PathBuf> {
-    if std::env::var("ROTAPLAN_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+    if std::env::var("ROTAPLAN_SKIP_BROWSER").is_ok_and(|v| v == "1") && !under_ci() {
         eprintln!("ROTAPLAN_SKIP_BROWSER=1: browser test skipped");
         return None;
     }
@@ -401,4 +429,312 @@ fn hezhang_seed_plan_reports_every_school() {
     // 10 seed groups, each with its cap under cross_cap_share = 0.10.
     assert_eq!(html.matches("<tr class=\"group\">").count(), 10);
     assert!(html.contains("compulsory-8"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Documents in the run's language, and one reason per move.
+
+/// ASCII words in `text` that are neither ids nor codes: a word of two or more letters with
+/// no digit, `_`, `-` or `.` in it (`S12`, `compulsory-1`, `summary.json`,
+/// `cross_cap_share` are codes), apart from units and names of tools.
+fn english_words(text: &str) -> Vec<String> {
+    const ALLOWED: [&str; 3] = ["km", "CV", "HiGHS"];
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || "_-.".contains(c)))
+        .filter(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 2)
+        .filter(|w| !w.chars().any(|c| c.is_ascii_digit() || "_-.".contains(c)))
+        .filter(|w| !ALLOWED.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The text a reader sees: no scripts, styles or tags, entities decoded.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        let tail = &rest[i..];
+        let skip_to = ["script", "style"]
+            .iter()
+            .find(|t| tail.starts_with(&format!("<{t}")))
+            .map(|t| format!("</{t}>"));
+        rest = match skip_to {
+            Some(end) => tail.find(&end).map_or("", |j| &tail[j + end.len()..]),
+            None => tail.find('>').map_or("", |j| &tail[j + 1..]),
+        };
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Every string in the page's data for its script (the map's tooltips).
+fn script_strings(html: &str) -> Vec<String> {
+    let json = html
+        .split("const REPORT = ")
+        .nth(1)
+        .and_then(|s| s.split(";</script>").next())
+        .expect("report data");
+    let v: serde_json::Value = serde_json::from_str(json).expect("report data JSON");
+    let mut out = Vec::new();
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            serde_json::Value::Object(m) => m.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(&v, &mut out);
+    out
+}
+
+#[test]
+fn the_english_word_check_can_fail() {
+    assert_eq!(
+        english_words("P1：no helper 可承担 S12 compulsory-1 summary.json 12 km"),
+        ["no", "helper"]
+    );
+    assert_eq!(
+        visible_text("<p>a &amp; b</p><script>var english=1;</script><style>x{}</style>c"),
+        " a & b   c"
+    );
+}
+
+/// schools-tiny under a policy that leaves slots uncovered (one pairing per helper) and
+/// pairings short of their exchanges (three each way), so that every kind of reason shows.
+fn tiny_policy_with_every_reason(dir: &Path) -> PathBuf {
+    let policy = dir.join("policy.toml");
+    let text = fs::read_to_string(root().join("tests/data/examples/schools-tiny/policy.toml"))
+        .expect("policy")
+        .replace("helper_capacity = 3", "helper_capacity = 1")
+        .replace("exchanges_per_pairing = 1", "exchanges_per_pairing = 3");
+    fs::write(&policy, text).expect("write policy");
+    policy
+}
+
+#[test]
+fn a_chinese_run_writes_a_reason_for_every_move_and_no_english_sentence() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let policy = tiny_policy_with_every_reason(work.path());
+    let plan = work.path().join("plan");
+    let inst = root().join("tests/data/examples/schools-tiny");
+    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+        .arg("plan")
+        .arg(&inst)
+        .arg("--policy")
+        .arg(&policy)
+        .arg("--out")
+        .arg(&plan)
+        .args(["--lang", "zh", "--report"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // moves.csv: SPEC's header, and a non-empty reason on every row.
+    let moves = fs::read_to_string(plan.join("moves.csv")).expect("moves");
+    let mut rows = csv::Reader::from_reader(moves.as_bytes());
+    assert_eq!(
+        rows.headers().expect("header").iter().collect::<Vec<_>>(),
+        [
+            "teacher",
+            "from",
+            "to",
+            "kind",
+            "subject",
+            "start_year",
+            "end_year",
+            "slot",
+            "reason"
+        ]
+    );
+    let reasons: Vec<(String, String)> = rows
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            (r[0].to_string(), r[8].to_string())
+        })
+        .collect();
+    assert!(!reasons.is_empty(), "the plan moves someone");
+    for (teacher, reason) in &reasons {
+        assert!(!reason.trim().is_empty(), "{teacher} has no reason");
+        assert!(english_words(reason).is_empty(), "{teacher}: {reason}");
+    }
+
+    // The summary's own reasons are Chinese too, and there are some of each.
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(plan.join("summary.json")).expect("summary"))
+            .expect("summary JSON");
+    let uncovered = summary["pairing"]["uncovered"]
+        .as_array()
+        .expect("uncovered");
+    let short = summary["rotation"]["exchange_shortfalls"]
+        .as_array()
+        .expect("shortfalls");
+    assert!(!uncovered.is_empty() && !short.is_empty(), "{summary}");
+    for r in uncovered.iter().chain(short) {
+        let reason = r["reason"].as_str().unwrap_or_default();
+        assert!(
+            !reason.is_empty() && english_words(reason).is_empty(),
+            "{reason}"
+        );
+    }
+
+    // The report: no English word outside ids and codes, in the page or its tooltips; the
+    // plan folder's own path (in the header) is the user's, not ours.
+    let html = fs::read_to_string(plan.join("report.html")).expect("report");
+    let text = visible_text(&html).replace(&plan.display().to_string(), "");
+    let words = english_words(&text);
+    assert!(words.is_empty(), "English in the Chinese report: {words:?}");
+    for tip in script_strings(&html) {
+        assert!(
+            english_words(&tip).is_empty(),
+            "English in a tooltip: {tip}"
+        );
+    }
+    // Every move's reason is in the report word for word.
+    for (teacher, reason) in &reasons {
+        assert!(text.contains(reason.as_str()), "{teacher}: {reason}");
+    }
+
+    // The same plan in English says it in English.
+    let (code, out) = report(&inst, &plan, Some("en"));
+    assert_eq!(code, 0, "{out}");
+    let en = visible_text(&fs::read_to_string(plan.join("report.html")).expect("report"));
+    assert!(
+        english_words(&en).len() > 50,
+        "an English report has English words"
+    );
+}
+
+#[test]
+fn a_moves_csv_without_reasons_gets_the_reasons_rotaplan_writes() {
+    let inst = root().join("instances/hezhang");
+    let fixture = root().join("tests/data/report-hezhang");
+    let plan = tempfile::tempdir().expect("tempdir");
+    for f in ["groups.csv", "pairings.csv", "returns.csv", "summary.json"] {
+        fs::copy(fixture.join(f), plan.path().join(f)).expect("copy");
+    }
+    // The same moves, as a planner would write them: no reason column.
+    let mut rd = csv::Reader::from_path(fixture.join("moves.csv")).expect("moves");
+    let mut wr = csv::Writer::from_path(plan.path().join("moves.csv")).expect("write");
+    let mut written = Vec::new();
+    wr.write_record(&rd.headers().expect("header").iter().collect::<Vec<_>>()[..8])
+        .expect("header");
+    for r in rd.records() {
+        let r = r.expect("row");
+        wr.write_record(&r.iter().collect::<Vec<_>>()[..8])
+            .expect("row");
+        written.push(r[8].to_string());
+    }
+    wr.flush().expect("flush");
+    let (code, out) = report(&inst, plan.path(), Some("zh"));
+    assert_eq!(code, 0, "{out}");
+    let text = visible_text(&fs::read_to_string(plan.path().join("report.html")).expect("report"));
+    for reason in &written {
+        assert!(text.contains(reason.as_str()), "missing: {reason}");
+    }
+}
+
+/// `page` printed to PDF by headless Chromium, as text (pdftotext).
+fn printed_text(browser: &Path, page: &Path) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = dir.path().join("report.pdf");
+    let status = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("p").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("start chromium");
+    assert!(status.success() && pdf.exists(), "chromium printed nothing");
+    let out = match Command::new("pdftotext").arg(&pdf).arg("-").output() {
+        Ok(o) => o,
+        Err(e) => panic!(
+            "pdftotext is required to read the printed report back ({e}); install it with \
+             `apt-get install -y poppler-utils`"
+        ),
+    };
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn hezhang_printed_report_holds_every_moving_teacher_and_a_notice_per_school() {
+    let Some(browser) = chromium() else { return };
+    let inst = root().join("instances/hezhang");
+    let plan = tempfile::tempdir().expect("tempdir");
+    for e in fs::read_dir(root().join("tests/data/report-hezhang")).expect("fixture") {
+        let e = e.expect("entry");
+        fs::copy(e.path(), plan.path().join(e.file_name())).expect("copy");
+    }
+    let (code, out) = report(&inst, plan.path(), Some("zh"));
+    assert_eq!(code, 0, "{out}");
+    let printed = printed_text(&browser, &plan.path().join("report.html"));
+    let pages: Vec<&str> = printed.split('\u{c}').collect();
+    let mut rd = csv::Reader::from_path(plan.path().join("moves.csv")).expect("moves");
+    let moves: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
+    assert_eq!(moves.len(), 257);
+    // Each teacher is printed at least three times: in the move list, in the notice of the
+    // school they leave and in that of the school they join.
+    for m in &moves {
+        let n = printed.matches(&m[0]).count();
+        assert!(n >= 3, "{} printed {n} times", &m[0]);
+    }
+    // One notice per school that anyone leaves or joins, each starting its own page: its
+    // reference line (school id · plan year, plain ASCII so that no font can hide it) is at
+    // the top of a page.
+    let mut schools = std::collections::BTreeSet::new();
+    for m in &moves {
+        schools.insert(m[1].to_string());
+        schools.insert(m[2].to_string());
+    }
+    let tops: Vec<Vec<&str>> = pages
+        .iter()
+        .map(|p| {
+            p.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .take(3)
+                .collect()
+        })
+        .collect();
+    for school in &schools {
+        let reference = format!("{school} · {}", &moves[0][5]);
+        assert!(
+            tops.iter().any(|t| t.contains(&reference.as_str())),
+            "the notice of {school} does not start a page"
+        );
+    }
+    let notices = tops
+        .iter()
+        .filter(|t| {
+            t.iter()
+                .any(|l| l.ends_with(&format!(" · {}", &moves[0][5])))
+        })
+        .count();
+    assert!(notices >= schools.len(), "{notices} notice pages");
 }

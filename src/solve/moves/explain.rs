@@ -11,6 +11,8 @@ use super::model::FloorReq;
 use super::{Context, group_cap};
 use crate::domain::stage::SlotStage;
 use crate::error::Error;
+use crate::lang::Lang;
+use crate::words;
 
 /// A pairing direction that made fewer exchanges than `exchanges_per_pairing`.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,16 +97,26 @@ pub fn shortfalls(
 }
 
 fn reason(ctx: &Context, classes: &[Class], pi: usize, to_helper: bool, made: u32) -> String {
+    let lang = ctx.pins.lang;
+    let zh = lang == Lang::Zh;
     let p = &ctx.pairings[pi];
     let h = ctx.school_id(p.helper);
-    let slot = p.slot;
-    let target = match (p.school, p.group) {
-        (Some(s), _) => format!("school {}", ctx.school_id(s)),
-        (None, Some(g)) => format!("group {}", ctx.grouping.groups[g].id),
-        (None, None) => "its partner".into(),
+    let slot = words::slot_stage(p.slot, lang);
+    let level = p.slot.level();
+    let target = match (p.school, p.group, zh) {
+        (Some(s), _, false) => format!("school {}", ctx.school_id(s)),
+        (Some(s), _, true) => format!("学校 {}", ctx.school_id(s)),
+        (None, Some(g), false) => format!("group {}", ctx.grouping.groups[g].id),
+        (None, Some(g), true) => words::group_name(ctx.inst, ctx.grouping, g, lang),
+        (None, None, false) => "its partner".into(),
+        (None, None, true) => "结对对象".into(),
     };
     if p.partners.is_empty() {
-        return format!("{target} has no school serving the {slot} slot");
+        return if zh {
+            format!("{target}没有承担{slot}学段的学校")
+        } else {
+            format!("{target} has no school serving the {slot} slot")
+        };
     }
     let senders: Vec<&Class> = classes
         .iter()
@@ -119,18 +131,18 @@ fn reason(ctx: &Context, classes: &[Class], pi: usize, to_helper: bool, made: u3
     let count = |f: &dyn Fn(&Class) -> bool| -> usize {
         senders.iter().filter(|c| f(c)).map(|c| c.size()).sum()
     };
-    let none = |what: &str| {
-        if to_helper {
-            format!("no {slot} school of {target} has a {what}")
-        } else {
-            format!("helper {h} has no {what}")
-        }
+    let none = |what: &str| match (to_helper, zh) {
+        (true, false) => format!("no {slot} school of {target} has a {what}"),
+        (false, false) => format!("helper {h} has no {what}"),
+        (true, true) => format!("{target}的{slot}学校中没有{what}"),
+        (false, true) => format!("帮扶校 {h} 没有{what}"),
     };
     let free = count(&|c| c.free);
     if free == 0 {
-        return none(
+        return none(lang.pick(
+            "本年可交流的教师（均已豁免、将返回或正在交流：T4、T8）",
             "teacher free to move this summer (all exempt, returning or on exchange: T4, T8)",
-        );
+        ));
     }
     let t5 = |c: &Class| {
         if to_helper {
@@ -139,23 +151,34 @@ fn reason(ctx: &Context, classes: &[Class], pi: usize, to_helper: bool, made: u3
             c.helper_ok || !ctx.policy.rotation.helper_sends_key_or_senior
         }
     };
-    let who = if to_helper {
-        format!(
-            "teacher aged {} or under",
-            ctx.policy.rotation.dispatched_max_age
-        )
-    } else if ctx.policy.rotation.helper_sends_key_or_senior {
-        "key or senior teacher".to_string()
-    } else {
-        "teacher".to_string()
+    let age = ctx.policy.rotation.dispatched_max_age;
+    let who = match (
+        to_helper,
+        ctx.policy.rotation.helper_sends_key_or_senior,
+        zh,
+    ) {
+        (true, _, false) => format!("teacher aged {age} or under"),
+        (true, _, true) => format!("{age} 岁及以下的教师"),
+        (false, true, false) => "key or senior teacher".to_string(),
+        (false, true, true) => "骨干或高级职称教师".to_string(),
+        (false, false, false) => "teacher".to_string(),
+        (false, false, true) => "教师".to_string(),
     };
     let n5 = count(&|c| c.free && t5(c));
     if n5 == 0 {
-        return none(&format!("{who} free to move (T5)"));
+        return none(&if zh {
+            format!("可交流的{who}（T5）")
+        } else {
+            format!("{who} free to move (T5)")
+        });
     }
-    let n9 = count(&|c| c.free && t5(c) && slot.level() <= c.max_level);
+    let n9 = count(&|c| c.free && t5(c) && level <= c.max_level);
     if n9 == 0 {
-        return none(&format!("{who} who may teach {slot} work (T9)"));
+        return none(&if zh {
+            format!("可任教{slot}的{who}（T9）")
+        } else {
+            format!("{who} who may teach {slot} work (T9)")
+        });
     }
     let dests: Vec<usize> = if to_helper {
         vec![p.helper]
@@ -173,30 +196,47 @@ fn reason(ctx: &Context, classes: &[Class], pi: usize, to_helper: bool, made: u3
             dests.iter().any(|&d| may_go(ctx, c, d)),
         )
     };
-    let ok = |c: &Class| c.free && t5(c) && slot.level() <= c.max_level;
+    let ok = |c: &Class| c.free && t5(c) && level <= c.max_level;
     let n3 = count(&|c| ok(c) && reach(c).0);
     if n3 == 0 {
-        return none(&format!("{who} who may go to another township (T3)"));
+        return none(&if zh {
+            format!("可跨乡镇交流的{who}（T3）")
+        } else {
+            format!("{who} who may go to another township (T3)")
+        });
     }
     let n10 = count(&|c| ok(c) && reach(c).1);
     if n10 == 0 {
-        return none(&format!(
-            "{who} within max_move_km = {} of the other side (T10)",
-            ctx.policy.rotation.max_move_km.unwrap_or(f64::INFINITY)
-        ));
+        let km = ctx.policy.rotation.max_move_km.unwrap_or(f64::INFINITY);
+        return none(&if zh {
+            format!("距对方 {km} km（max_move_km）以内的{who}（T10）")
+        } else {
+            format!("{who} within max_move_km = {km} of the other side (T10)")
+        });
     }
-    let side = if to_helper {
-        format!("the {slot} schools of {target} have")
-    } else {
-        format!("helper {h} has")
+    let side = match (to_helper, zh) {
+        (true, false) => format!("the {slot} schools of {target} have"),
+        (false, false) => format!("helper {h} has"),
+        (true, true) => format!("{target}的{slot}学校"),
+        (false, true) => format!("帮扶校 {h} "),
     };
-    if (n10 as u32) < ctx.policy.rotation.exchanges_per_pairing as u32 {
-        return format!("{side} only {n10} {who}(s) who may go (T3, T5, T9, T10)");
-    }
     let _ = made;
-    format!(
-        "{side} {n10} {who}(s) who may go, but they are needed by other pairings (one move per teacher)"
-    )
+    if (n10 as u32) < ctx.policy.rotation.exchanges_per_pairing as u32 {
+        return if zh {
+            format!("{side}只有 {n10} 名可派出的{who}（T3、T5、T9、T10）")
+        } else {
+            format!("{side} only {n10} {who}(s) who may go (T3, T5, T9, T10)")
+        };
+    }
+    if zh {
+        format!(
+            "{side}有 {n10} 名可派出的{who}，但他们已被其他结对或调整占用（每名教师只交流一次）"
+        )
+    } else {
+        format!(
+            "{side} {n10} {who}(s) who may go, but they are needed by other pairings (one move per teacher)"
+        )
+    }
 }
 
 /// T7: how many eligible teachers there are and how many must move.
@@ -301,14 +341,28 @@ pub fn check_floor_bounds(
 }
 
 fn floor_message(ctx: &Context, b: &FloorBounds, req: FloorReq, ub: u32) -> String {
+    let zh = ctx.pins.lang == Lang::Zh;
     let share = ctx.policy.rotation.cross_cap_share;
     let tb = transfer_bound(ctx, b, share);
-    let mut msg = format!(
-        "the national floor (T7) needs {} of {} eligible teachers to move county-wide (floor_share = {}), \
-         but the group caps (T2), age exemptions (T3), exchange caps (T6) and the other rules allow at most {} \
-         ({} by transfer within the caps, {} by exchange).",
-        req.min_eligible_movers, req.eligible, ctx.policy.rotation.floor_share, ub, tb, b.exchange
+    let (need, eligible, floor, ex) = (
+        req.min_eligible_movers,
+        req.eligible,
+        ctx.policy.rotation.floor_share,
+        b.exchange,
     );
+    let mut msg = if zh {
+        format!(
+            "国家底线（T7）要求全县 {eligible} 名符合条件的教师中至少 {need} 人交流（floor_share = {floor}），\
+             但集团调整上限（T2）、年龄豁免（T3）、互派上限（T6）等规则下至多 {ub} 人可交流\
+             （上限内调整 {tb} 人，互派 {ex} 人）。"
+        )
+    } else {
+        format!(
+            "the national floor (T7) needs {need} of {eligible} eligible teachers to move county-wide (floor_share = {floor}), \
+             but the group caps (T2), age exemptions (T3), exchange caps (T6) and the other rules allow at most {ub} \
+             ({tb} by transfer within the caps, {ex} by exchange)."
+        )
+    };
     // The smallest cap share (in steps of 0.01) that lifts the bound far enough.
     let raise = (1..=100)
         .map(|i| i as f64 / 100.0)
@@ -321,13 +375,21 @@ fn floor_message(ctx: &Context, b: &FloorBounds, req: FloorReq, ub: u32) -> Stri
     } else {
         0.0
     };
-    match raise {
-        Some(s) => msg.push_str(&format!(" Raise cross_cap_share to {s:.2},")),
-        None => msg.push_str(" No cross_cap_share is enough;"),
+    match (raise, zh) {
+        (Some(s), false) => msg.push_str(&format!(" Raise cross_cap_share to {s:.2},")),
+        (None, false) => msg.push_str(" No cross_cap_share is enough;"),
+        (Some(s), true) => msg.push_str(&format!("可将 cross_cap_share 提高到 {s:.2}，")),
+        (None, true) => msg.push_str("提高 cross_cap_share 也不够；"),
     }
-    msg.push_str(&format!(
-        " lower floor_share to {lower_floor}, or turn the floor off (national_floor = false)."
-    ));
+    if zh {
+        msg.push_str(&format!(
+            "或将 floor_share 降到 {lower_floor}，或关闭底线（national_floor = false）。"
+        ));
+    } else {
+        msg.push_str(&format!(
+            " lower floor_share to {lower_floor}, or turn the floor off (national_floor = false)."
+        ));
+    }
     msg
 }
 
@@ -338,8 +400,16 @@ pub fn floor_infeasible(
     arcs: &[Arc],
     floor: Option<FloorReq>,
 ) -> String {
+    let zh = ctx.pins.lang == Lang::Zh;
     let Some(req) = floor else {
-        return "the rotation model is infeasible although no rule forces a move; please report this instance".into();
+        return ctx
+            .pins
+            .lang
+            .pick(
+                "交流模型不可行，但没有规则强制任何人交流；请报告此实例",
+                "the rotation model is infeasible although no rule forces a move; please report this instance",
+            )
+            .into();
     };
     let b = floor_bounds(ctx, classes, arcs, |c| c.eligible);
     let ub =
@@ -348,21 +418,35 @@ pub fn floor_infeasible(
     let kub =
         (transfer_bound(ctx, &k, ctx.policy.rotation.cross_cap_share) + k.exchange).min(k.movable);
     let need_key = (req.key_share * req.min_eligible_movers as f64 - 1e-9).ceil() as u32;
+    let (need, eligible, key_share) = (req.min_eligible_movers, req.eligible, req.key_share);
     if kub < need_key {
-        return format!(
-            "the national floor (T7) needs {} eligible teachers to move and key teachers to be at least {} of all who move \
-             (at least {need_key}), but at most {kub} key teachers may move under the caps and exemptions. \
-             Lower floor_key_share to {:.2}, raise cross_cap_share, or turn the floor off (national_floor = false).",
-            req.min_eligible_movers,
-            req.key_share,
-            (kub as f64 / req.min_eligible_movers.max(1) as f64 * 100.0).floor() / 100.0
-        );
+        let lower = (kub as f64 / req.min_eligible_movers.max(1) as f64 * 100.0).floor() / 100.0;
+        return if zh {
+            format!(
+                "国家底线（T7）要求 {need} 名符合条件的教师交流，且骨干教师不少于交流人数的 {key_share}\
+                 （至少 {need_key} 人），但在调整上限和豁免规则下至多 {kub} 名骨干教师可交流。\
+                 可将 floor_key_share 降到 {lower:.2}、提高 cross_cap_share，或关闭底线（national_floor = false）。"
+            )
+        } else {
+            format!(
+                "the national floor (T7) needs {need} eligible teachers to move and key teachers to be at least {key_share} of all who move \
+                 (at least {need_key}), but at most {kub} key teachers may move under the caps and exemptions. \
+                 Lower floor_key_share to {lower:.2}, raise cross_cap_share, or turn the floor off (national_floor = false)."
+            )
+        };
     }
-    format!(
-        "the national floor (T7) needs {} of {} eligible teachers to move with key teachers at least {} of all who move; \
-         the bounds allow up to {ub} eligible and {kub} key movers, but HiGHS proved no plan meets both together with \
-         the group caps (T2) and the exchange caps (T6). Lower floor_share or floor_key_share, raise cross_cap_share, \
-         or turn the floor off (national_floor = false).",
-        req.min_eligible_movers, req.eligible, req.key_share
-    )
+    if zh {
+        format!(
+            "国家底线（T7）要求 {eligible} 名符合条件的教师中 {need} 人交流，且骨干教师不少于交流人数的 {key_share}；\
+             上界允许至多 {ub} 名符合条件的教师和 {kub} 名骨干教师交流，但 HiGHS 证明在集团调整上限（T2）和互派上限（T6）下\
+             没有方案能同时满足两者。可降低 floor_share 或 floor_key_share、提高 cross_cap_share，或关闭底线（national_floor = false）。"
+        )
+    } else {
+        format!(
+            "the national floor (T7) needs {need} of {eligible} eligible teachers to move with key teachers at least {key_share} of all who move; \
+             the bounds allow up to {ub} eligible and {kub} key movers, but HiGHS proved no plan meets both together with \
+             the group caps (T2) and the exchange caps (T6). Lower floor_share or floor_key_share, raise cross_cap_share, \
+             or turn the floor off (national_floor = false)."
+        )
+    }
 }

@@ -57,6 +57,7 @@ pub fn extract_moves(
                     start_year: year,
                     end_year,
                     slot,
+                    reason: None,
                 });
             }
         }

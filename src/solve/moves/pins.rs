@@ -17,6 +17,7 @@ use crate::diagnostics::{Problem, Problems};
 use crate::domain::instance::{Instance, Sex};
 use crate::error::Error;
 use crate::io::locks::{LockAction, LockRow};
+use crate::lang::Lang;
 use crate::plan::{MoveKind, MoveRow};
 
 /// A teacher's outcome this summer: stays, or moves (kind, destination school index).
@@ -45,6 +46,9 @@ pub struct Pins {
     stay: Vec<bool>,
     move_to: Vec<Option<usize>>,
     avoid: Vec<Vec<usize>>,
+    /// The language of the explanations written for the planner (shortfalls, the national
+    /// floor, `diff.csv`). English unless the pipeline sets the run's documents language.
+    pub lang: Lang,
 }
 
 /// No locks, no published plan: the plain moves problem.
@@ -54,6 +58,7 @@ pub static NO_PINS: Pins = Pins {
     stay: Vec::new(),
     move_to: Vec::new(),
     avoid: Vec::new(),
+    lang: Lang::En,
 };
 
 impl Pins {
@@ -76,6 +81,7 @@ impl Pins {
             stay,
             move_to,
             avoid,
+            lang: Lang::En,
         }
     }
 
@@ -502,7 +508,7 @@ pub fn diff(inst: &Instance, pins: &Pins, moves: &[MoveRow]) -> Vec<DiffRow> {
         }
         let own: Vec<&LockRow> = pins.locks.iter().filter(|l| l.teacher == t).collect();
         let reason = if let Some(l) = own.first() {
-            format!("locked: {}", l.describe(inst))
+            diff_text::locked(pins.lang, l, inst)
         } else {
             let mut places = vec![inst.teachers[t].school];
             for o in [prev[t], now[t]] {
@@ -527,29 +533,27 @@ pub fn diff(inst: &Instance, pins: &Pins, moves: &[MoveRow]) -> Vec<DiffRow> {
                     .iter()
                     .any(|s| mine.contains(s))
                     .then(|| {
-                        format!(
-                            "displaced by a lock on {} (same subject at {})",
-                            inst.teachers[l.teacher].id, inst.schools[at].id
+                        diff_text::displaced_subject(
+                            pins.lang,
+                            &inst.teachers[l.teacher].id,
+                            &inst.schools[at].id,
                         )
                     })
             });
             let by_school = || {
                 pins.locks.iter().find_map(|l| {
                     touching(l).map(|at| {
-                        format!(
-                            "displaced by a lock on {} (same school {})",
-                            inst.teachers[l.teacher].id, inst.schools[at].id
+                        diff_text::displaced_school(
+                            pins.lang,
+                            &inst.teachers[l.teacher].id,
+                            &inst.schools[at].id,
                         )
                     })
                 })
             };
-            by_subject.or_else(by_school).unwrap_or_else(|| {
-                if pins.locks.is_empty() {
-                    "re-optimised".into()
-                } else {
-                    "re-optimised after locks".into()
-                }
-            })
+            by_subject
+                .or_else(by_school)
+                .unwrap_or_else(|| diff_text::reoptimised(pins.lang, !pins.locks.is_empty()))
         };
         rows.push(DiffRow {
             teacher: inst.teachers[t].id.clone(),
@@ -560,6 +564,57 @@ pub fn diff(inst: &Instance, pins: &Pins, moves: &[MoveRow]) -> Vec<DiffRow> {
     }
     rows.sort_by(|a, b| a.teacher.cmp(&b.teacher));
     rows
+}
+
+/// The words of `diff.csv`'s reasons.
+mod diff_text {
+    use crate::domain::instance::Instance;
+    use crate::io::locks::{LockAction, LockRow};
+    use crate::lang::Lang;
+
+    pub fn locked(lang: Lang, l: &LockRow, inst: &Instance) -> String {
+        match lang {
+            Lang::En => format!("locked: {}", l.describe(inst)),
+            Lang::Zh => {
+                let what = match l.action {
+                    LockAction::Stay => "本年不交流".to_string(),
+                    LockAction::Move(s) => format!("调往 {}", inst.schools[s].id),
+                    LockAction::Avoid(s) => format!("不派往 {}", inst.schools[s].id),
+                };
+                format!("本人已锁定：{what}")
+            }
+        }
+    }
+
+    pub fn displaced_subject(lang: Lang, teacher: &str, school: &str) -> String {
+        match lang {
+            Lang::Zh => format!("因锁定教师 {teacher} 而调整（{school} 同学科）"),
+            Lang::En => format!("displaced by a lock on {teacher} (same subject at {school})"),
+        }
+    }
+
+    pub fn displaced_school(lang: Lang, teacher: &str, school: &str) -> String {
+        match lang {
+            Lang::Zh => format!("因锁定教师 {teacher} 而调整（同校 {school}）"),
+            Lang::En => format!("displaced by a lock on {teacher} (same school {school})"),
+        }
+    }
+
+    pub fn reoptimised(lang: Lang, after_locks: bool) -> String {
+        lang.pick(
+            if after_locks {
+                "锁定后重新优化"
+            } else {
+                "重新优化"
+            },
+            if after_locks {
+                "re-optimised after locks"
+            } else {
+                "re-optimised"
+            },
+        )
+        .to_string()
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use super::problem::{PairingProblem, Pick, Slot};
 use crate::domain::stage::SlotStage;
+use crate::lang::Lang;
 
 /// An uncovered slot and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,20 +36,44 @@ pub fn uncovered(p: &PairingProblem, picks: &[Pick]) -> Vec<Uncovered> {
 }
 
 /// The kinds of helper school P1 lets serve a slot of this stage.
-fn helper_kinds(stage: SlotStage) -> &'static str {
-    match stage {
-        SlotStage::Kindergarten => "kindergarten",
-        SlotStage::Primary => "primary or nine_year",
-        SlotStage::Middle => "middle, high or nine_year",
+fn helper_kinds(stage: SlotStage, lang: Lang) -> &'static str {
+    match (stage, lang) {
+        (SlotStage::Kindergarten, Lang::En) => "kindergarten",
+        (SlotStage::Primary, Lang::En) => "primary or nine_year",
+        (SlotStage::Middle, Lang::En) => "middle, high or nine_year",
+        (SlotStage::Kindergarten, Lang::Zh) => "幼儿园",
+        (SlotStage::Primary, Lang::Zh) => "小学或九年一贯制学校",
+        (SlotStage::Middle, Lang::Zh) => "初中、高中或九年一贯制学校",
+    }
+}
+
+/// A slot stage in a sentence of `lang`.
+fn stage_word(stage: SlotStage, lang: Lang) -> String {
+    match lang {
+        Lang::En => stage.to_string(),
+        Lang::Zh => match stage {
+            SlotStage::Kindergarten => "幼儿园",
+            SlotStage::Primary => "小学",
+            SlotStage::Middle => "初中",
+        }
+        .to_string(),
     }
 }
 
 fn reason(p: &PairingProblem, slot: &Slot, used: &[usize]) -> String {
     let inst = p.inst;
+    let lang = p.lang;
+    let zh = lang == Lang::Zh;
     let name = |h: usize| format!("{} {}", inst.schools[h].id, inst.schools[h].name);
     let stage = slot.stage;
+    let st = stage_word(stage, lang);
     if p.helpers.is_empty() {
-        return "P1: the county has no helper school (no school has helper = true)".into();
+        return lang
+            .pick(
+                "P1：全县没有帮扶校（schools.csv 中没有标为帮扶校的学校）",
+                "P1: the county has no helper school (no school has helper = true)",
+            )
+            .into();
     }
     let matched: Vec<usize> = p
         .helpers
@@ -57,16 +82,21 @@ fn reason(p: &PairingProblem, slot: &Slot, used: &[usize]) -> String {
         .filter(|&h| inst.schools[h].stage.can_help(stage))
         .collect();
     if matched.is_empty() {
-        return format!(
-            "P1: no helper can serve a {stage} slot: none of the {} helper schools is a {} school",
-            p.helpers.len(),
-            helper_kinds(stage)
-        );
+        let (n, kinds) = (p.helpers.len(), helper_kinds(stage, lang));
+        return if zh {
+            format!("P1：没有帮扶校能承担{st}学段：{n} 所帮扶校中没有{kinds}")
+        } else {
+            format!(
+                "P1: no helper can serve a {st} slot: none of the {n} helper schools is a {kinds} school"
+            )
+        };
     }
     let floor = p.quality_floor(slot);
-    let reference = match slot.school {
-        Some(_) => "the school's quality",
-        None => "the group's mean quality",
+    let reference = match (slot.school, zh) {
+        (Some(_), false) => "the school's quality",
+        (None, false) => "the group's mean quality",
+        (Some(_), true) => "该校质量",
+        (None, true) => "集团平均质量",
     };
     let eligible: Vec<usize> = matched
         .iter()
@@ -86,15 +116,24 @@ fn reason(p: &PairingProblem, slot: &Slot, used: &[usize]) -> String {
             })
             .unwrap_or(matched[0]);
         let q = inst.schools[best].quality;
-        return format!(
-            "P3: no {stage} helper has quality ≥ {} ({reference} {} + min_quality_gap {}); the best is {} at {}, {} short",
+        let (fl, sq, gap, bq, short) = (
             fmt(floor),
             fmt(slot.quality),
             fmt(p.min_gap),
-            name(best),
             fmt(q),
-            fmt(floor - q)
+            fmt(floor - q),
         );
+        return if zh {
+            format!(
+                "P3：没有质量 ≥ {fl} 的{st}帮扶校（{reference} {sq} + 最小质量差 min_quality_gap {gap}）；最高的是 {}，质量 {bq}，差 {short}",
+                name(best)
+            )
+        } else {
+            format!(
+                "P3: no {st} helper has quality ≥ {fl} ({reference} {sq} + min_quality_gap {gap}); the best is {} at {bq}, {short} short",
+                name(best)
+            )
+        };
     }
     let open: Vec<usize> = eligible
         .iter()
@@ -111,36 +150,52 @@ fn reason(p: &PairingProblem, slot: &Slot, used: &[usize]) -> String {
             })
     };
     if slot.weight <= 0.0 {
-        return format!(
-            "P4: the slot weighs {} (priority_weight), so covering it gains nothing and would only add km",
-            fmt(slot.weight)
-        );
+        let w = fmt(slot.weight);
+        return if zh {
+            format!("P4：该需求权重为 {w}（priority_weight），覆盖它不增加目标值，只会增加距离")
+        } else {
+            format!(
+                "P4: the slot weighs {w} (priority_weight), so covering it gains nothing and would only add km"
+            )
+        };
     }
     if let Some((km, h)) = nearest(&open) {
-        return format!(
-            "not proven: {} could still take this slot ({} of {} rows used, {} km); the solver stopped before covering it",
-            name(h),
-            used[h],
-            p.capacity,
-            fmt(km)
-        );
+        let (u, cap, km) = (used[h], p.capacity, fmt(km));
+        return if zh {
+            format!(
+                "未证明：{} 仍可承担此需求（已用 {u} / {cap} 个名额，{km} km）；求解器在覆盖它之前停止",
+                name(h)
+            )
+        } else {
+            format!(
+                "not proven: {} could still take this slot ({u} of {cap} rows used, {km} km); the solver stopped before covering it",
+                name(h)
+            )
+        };
     }
     let (km, h) = nearest(&eligible).unwrap_or((f64::NAN, eligible[0]));
-    let who = if eligible.len() == 1 {
-        format!("the only {stage} helper with quality ≥ {}", fmt(floor))
+    let (fl, cap, km) = (fmt(floor), p.capacity, fmt(km));
+    let n = eligible.len();
+    if zh {
+        let who = if n == 1 {
+            format!("唯一质量 ≥ {fl} 的{st}帮扶校")
+        } else {
+            format!("全部 {n} 所质量 ≥ {fl} 的{st}帮扶校")
+        };
+        return format!(
+            "P2：{who}已满额（helper_capacity = {cap}）；最近的满额帮扶校是 {}（{km} km）",
+            name(h)
+        );
+    }
+    let who = if n == 1 {
+        format!("the only {st} helper with quality ≥ {fl}")
     } else {
-        format!(
-            "all {} {stage} helpers with quality ≥ {}",
-            eligible.len(),
-            fmt(floor)
-        )
+        format!("all {n} {st} helpers with quality ≥ {fl}")
     };
-    let verb = if eligible.len() == 1 { "is" } else { "are" };
+    let verb = if n == 1 { "is" } else { "are" };
     format!(
-        "P2: {who} {verb} at capacity {} (helper_capacity); the nearest full helper is {} ({} km)",
-        p.capacity,
-        name(h),
-        fmt(km)
+        "P2: {who} {verb} at capacity {cap} (helper_capacity); the nearest full helper is {} ({km} km)",
+        name(h)
     )
 }
 

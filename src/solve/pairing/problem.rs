@@ -5,6 +5,7 @@ use crate::domain::grouping::Grouping;
 use crate::domain::instance::Instance;
 use crate::domain::policy::{PairingLevel, PairingPolicy};
 use crate::domain::stage::SlotStage;
+use crate::lang::Lang;
 
 /// Quality comparisons (P3) forgive this much floating-point noise: a group mean of 61.3 is
 /// met by a helper of 61.3 even when the mean was summed as 61.29999999.
@@ -65,6 +66,9 @@ pub struct PairingProblem<'a> {
     pub candidates: Vec<Candidate>,
     /// For each slot, its candidates' indices into `candidates`.
     pub by_slot: Vec<Vec<usize>>,
+    /// The language of the uncovered slots' reasons. English unless the caller sets the
+    /// run's documents language (the pipeline does).
+    pub lang: Lang,
 }
 
 impl<'a> PairingProblem<'a> {
@@ -87,6 +91,7 @@ impl<'a> PairingProblem<'a> {
             helpers,
             candidates: Vec::new(),
             by_slot: Vec::new(),
+            lang: Lang::En,
         };
         p.build_candidates();
         p

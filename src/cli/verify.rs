@@ -17,7 +17,12 @@ pub struct Args {
 /// Prints every finding; exit 1 when the plan breaks a rule or the summary disagrees.
 pub fn run(args: &Args) -> Result<ExitCode> {
     let policy = super::load_policy(&args.policy)?;
-    let report = crate::verify::verify_plan(&args.instance, &policy, &args.plan)?;
+    let report = crate::verify::verify_plan_with_policy_file(
+        &args.instance,
+        &policy,
+        &args.policy,
+        &args.plan,
+    )?;
     print!("{}", crate::verify::render(&report));
     Ok(if report.is_ok() {
         ExitCode::SUCCESS

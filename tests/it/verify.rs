@@ -568,13 +568,26 @@ fn optimal_contiguous_township_groups_pass_with_expected_objective() {
     assert_eq!(r.metrics_checked, 2);
 }
 
-mod never_panics {
+mod random_moves {
     use super::*;
     use proptest::prelude::*;
 
+    /// The base plan's groups: compulsory-1 and compulsory-2; S0 and S1 are helpers.
+    fn group_of(school: usize) -> Option<u8> {
+        match school {
+            2 | 3 | 4 | 8 | 9 => Some(1),
+            5..=7 => Some(2),
+            _ => None,
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
-        /// Whatever rows a planner writes, the audit reports findings instead of panicking.
+        /// Whatever rows a planner writes, the audit reports findings instead of panicking,
+        /// each finding names a known rule and the rows to blame, a transfer between two
+        /// groups is always a T1 finding on its line, a start year other than plan_year a T4
+        /// one, and the summary (which still describes the base plan's 7 moves) never agrees
+        /// with a moves.csv of another length.
         #[test]
         fn on_random_moves(rows in proptest::collection::vec(
             (0usize..80, 0usize..11, 0usize..11, any::<bool>(), 0usize..3, 2025i32..2028),
@@ -583,7 +596,7 @@ mod never_panics {
             let dir = plan();
             let slots = ["primary", "middle", "kindergarten"];
             let mut text = String::from("teacher,from,to,kind,subject,start_year,end_year,slot\n");
-            for (t, f, to, exchange, slot, year) in rows {
+            for &(t, f, to, exchange, slot, year) in &rows {
                 let (kind, end, slot) = if exchange {
                     ("exchange", (year + 1).to_string(), slots[slot])
                 } else {
@@ -593,7 +606,29 @@ mod never_panics {
             }
             fs::write(dir.path().join("moves.csv"), text).expect("write");
             let r = audit(dir.path());
-            let _ = rotaplan::verify::render(&r);
+            let printed = rotaplan::verify::render(&r);
+            for v in &r.violations {
+                prop_assert!(rotaplan::verify::rule::ALL.iter().any(|x| x.id == v.rule));
+                prop_assert!(!v.rows.is_empty(), "{v:?}");
+                prop_assert!(printed.contains(&v.message));
+            }
+            prop_assert!(!r.is_ok() || rows.len() == 7, "{printed}");
+            let flagged = |rule: &str, line: usize| {
+                let at = format!("moves.csv:{line} ");
+                r.of_rule(rule).iter().any(|v| v.rows.iter().any(|x| x.starts_with(&at)))
+            };
+            for (i, &(t, f, to, exchange, _, year)) in rows.iter().enumerate() {
+                let known = t <= 76 && f <= 9 && to <= 9;
+                let line = i + 2;
+                if known && !exchange && group_of(f).is_some() && group_of(to).is_some()
+                    && group_of(f) != group_of(to)
+                {
+                    prop_assert!(flagged("T1", line), "line {line}: {printed}");
+                }
+                if known && year != 2026 {
+                    prop_assert!(flagged("T4", line), "line {line}: {printed}");
+                }
+            }
         }
     }
 }

@@ -145,12 +145,9 @@ fn judge(inst: &Instance, t: &TrackPolicy, groups: &[(usize, Vec<usize>)]) -> Re
             seen[s] += 1;
         }
     }
-    for s in 0..inst.schools.len() {
-        if seen[s] != usize::from(mine.contains(&s)) {
-            return Err(format!(
-                "G6: school {} in {} groups",
-                inst.schools[s].id, seen[s]
-            ));
+    for (s, &n) in seen.iter().enumerate() {
+        if n != usize::from(mine.contains(&s)) {
+            return Err(format!("G6: school {} in {n} groups", inst.schools[s].id));
         }
     }
     if t.mode == TrackMode::Townships {

@@ -5,6 +5,7 @@ mod common;
 mod excel;
 mod groups;
 mod locks;
+mod moves_oracle;
 mod pairing;
 mod pairing_examples;
 mod plan_examples;

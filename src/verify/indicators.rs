@@ -101,6 +101,22 @@ pub(crate) fn check(a: &mut Audit, six: &[Figure]) -> f64 {
         for (when, theirs, ours) in [("before", b, cv(&f.before)), ("after", af, cv(&f.after))] {
             figure(a, &format!("indicators.{path}.{when}"), &theirs, ours);
         }
+        // Each CV's own excess term, when the block gives it.
+        let m0 = mean_sd(&f.before).map_or(0.0, |(m, _)| m);
+        let node = nodes
+            .iter()
+            .find(|(p, _)| p.to_lowercase() == path)
+            .map(|(_, v)| *v);
+        for (key, x) in [("excess_before", &f.before), ("excess_after", &f.after)] {
+            if let Some(theirs) = node.and_then(|v| v.get(key)) {
+                figure(
+                    a,
+                    &format!("indicators.{path}.{key}"),
+                    theirs,
+                    excess(x, f.threshold, m0),
+                );
+            }
+        }
         if let Some(t) = threshold {
             figure(a, &format!("indicators.{path}.threshold"), &t, f.threshold);
         }
@@ -112,12 +128,16 @@ pub(crate) fn check(a: &mut Audit, six: &[Figure]) -> f64 {
             .flatten()
     });
     let e_flat = || {
+        // The total is the shallowest such number (each CV may carry its own term deeper).
         let find = |suffix: &str| {
-            nodes.iter().find_map(|(p, v)| {
-                let p2 = p.to_lowercase();
-                (p2.contains("excess") && p2.ends_with(suffix) && v.is_number())
-                    .then(|| (p.clone(), (*v).clone()))
-            })
+            nodes
+                .iter()
+                .filter(|(p, v)| {
+                    let p2 = p.to_lowercase();
+                    p2.contains("excess") && p2.ends_with(suffix) && v.is_number()
+                })
+                .min_by_key(|(p, _)| p.matches('.').count())
+                .map(|(p, v)| (p.clone(), (*v).clone()))
         };
         find("before").zip(find("after"))
     };

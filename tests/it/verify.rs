@@ -920,14 +920,19 @@ fn the_indicators_block_is_required_and_recomputed_when_cv_excess_is_on() {
     let r = audit_with_policy_file(dir.path(), cv.path());
     assert!(r.is_ok(), "{}", rotaplan::verify::render(&r));
     edit_summary(dir.path(), |s| {
-        s["indicators"]["excess"]["after"] = 0.5.into();
-        s["indicators"]["cv"]["key"]["middle"]["before"] = 0.9.into();
+        s["indicators"]["excess_after"] = 0.5.into();
+        s["indicators"]["cvs"]["key_middle"]["before"] = 0.9.into();
+        s["indicators"]["cvs"]["key_primary"]["excess_after"] = 0.1.into();
     });
     let r = audit_with_policy_file(dir.path(), cv.path());
     let keys: BTreeSet<&str> = r.metric_mismatches.iter().map(|m| m.key.as_str()).collect();
     assert_eq!(
         keys,
-        BTreeSet::from(["indicators.excess.after", "indicators.cv.key.middle.before"]),
+        BTreeSet::from([
+            "indicators.excess_after",
+            "indicators.cvs.key_middle.before",
+            "indicators.cvs.key_primary.excess_after"
+        ]),
         "{r:#?}"
     );
 }

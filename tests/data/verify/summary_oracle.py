@@ -204,9 +204,12 @@ if "--cv" in sys.argv[3:]:
             if m0:
                 e_before += max(0.0, (s0 - c * m0) / m0)
                 e_after += max(0.0, (s1 - c * m1) / m0)
-            cvs.setdefault(kind, {})[b] = {"before": r6(s0 / m0 if m0 else None),
-                                          "after": r6(s1 / m1 if m1 else None), "threshold": c}
-    out["indicators"] = {"cv": cvs, "excess": {"before": r6(e_before), "after": r6(e_after)}}
+            term = lambda s, m: max(0.0, (s - c * m) / m0) if m0 else 0.0
+            cvs[f"{kind}_{b}"] = {"before": r6(s0 / m0 if m0 else None),
+                                  "after": r6(s1 / m1 if m1 else None), "threshold": c,
+                                  "excess_before": r6(term(s0, m0)),
+                                  "excess_after": r6(term(s1, m1))}
+    out["indicators"] = {"cvs": cvs, "excess_before": r6(e_before), "excess_after": r6(e_after)}
     rot = out["rotation"]
     for key, value in (("objective", r6(e_after)), ("bound", 0.0)):
         rot[key].insert(2, value)

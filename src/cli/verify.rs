@@ -19,7 +19,12 @@ pub struct Args {
 /// Prints every finding; exit 1 when the plan breaks a rule or the summary disagrees.
 pub fn run(args: &Args, _langs: Langs) -> Result<ExitCode> {
     let policy = super::load_policy(&args.policy)?;
-    let report = crate::verify::verify_plan(&args.instance, &policy, &args.dir.plan)?;
+    let report = crate::verify::verify_plan_with_policy_file(
+        &args.instance,
+        &policy,
+        &args.policy,
+        &args.dir.plan,
+    )?;
     print!("{}", crate::verify::render(&report));
     Ok(if report.is_ok() {
         ExitCode::SUCCESS

@@ -28,6 +28,8 @@ pub struct PlanFiles {
     pub moves: Option<Vec<Lined<MoveRow>>>,
     pub returns: Option<Vec<Lined<ReturnRow>>>,
     pub summary: Option<Map<String, Value>>,
+    /// `(line, teacher, reason)` of each moves.csv row, when the file has the `reason` column.
+    pub move_reasons: Option<Vec<(usize, String, String)>>,
 }
 
 impl PlanFiles {
@@ -45,6 +47,7 @@ impl PlanFiles {
         }
         if dir.join(MOVES).exists() {
             plan.moves = keep(dir, MOVES, plan_files::read_moves(dir), &mut problems);
+            plan.move_reasons = reasons(dir);
         }
         if dir.join(RETURNS).exists() {
             plan.returns = keep(dir, RETURNS, plan_files::read_returns(dir), &mut problems);
@@ -74,6 +77,24 @@ impl PlanFiles {
             Err(problems)
         }
     }
+}
+
+/// The `reason` cell of every moves.csv row, read from the raw table so that the audit does
+/// not depend on whether the row type carries it.
+fn reasons(dir: &Path) -> Option<Vec<(usize, String, String)>> {
+    let mut scratch = Problems::default();
+    let t = Table::read(dir, MOVES, &[], true, &mut scratch)?;
+    t.column("reason")?;
+    Some(
+        t.rows
+            .iter()
+            .map(|row| {
+                let c = t.cells(row, &mut scratch);
+                let text = |k: &str| c.text(k).unwrap_or("").to_string();
+                (row.line, text("teacher"), text("reason"))
+            })
+            .collect(),
+    )
 }
 
 /// Pairs parsed rows with their lines. The readers keep every non-blank row in order when

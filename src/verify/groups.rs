@@ -224,11 +224,11 @@ fn check_group(a: &mut Audit, g: &GroupView) {
                 vec![at(GROUPS, line, &core.id)],
             );
         }
-        if !track.core_stages.contains(&core.stage) {
+        if !a.extras.may_lead(a.policy, &g.track, core.stage) {
             a.flag(
                 G3,
                 format!(
-                    "core `{}` of group `{}` is a {} school, not of core_stages",
+                    "core `{}` of group `{}` is a {} school; the track's core_stages do not include it",
                     core.id, g.id, core.stage
                 ),
                 vec![at(GROUPS, line, &core.id)],
@@ -375,11 +375,7 @@ fn compare_objective(a: &mut Audit, groups: &Groups) {
         let mut means = Vec::new();
         for g in &mine {
             if let Some(c) = g.core {
-                distance += g
-                    .schools
-                    .iter()
-                    .map(|&s| a.inst.distance(s, c))
-                    .sum::<f64>();
+                distance += g.schools.iter().map(|&s| a.geo.km(s, c)).sum::<f64>();
             }
             means.push(mean_quality(a, g));
         }
@@ -456,7 +452,7 @@ fn compare_listing(a: &mut Audit, track: &str, mine: &[&GroupView]) {
             .map(|c| {
                 g.schools
                     .iter()
-                    .map(|&s| a.inst.distance(s, c))
+                    .map(|&s| a.geo.km(s, c))
                     .fold(0.0, f64::max)
             })
             .unwrap_or(f64::NAN);

@@ -14,9 +14,16 @@
 //!   figures must add up (weighted) to the total; `shortage_before`/`after` are exact.
 //! - CVs and floors take every school of the band with students, helpers included.
 //! - A summary figure that disagrees fails the audit like a broken rule (exit 1).
+//! - `summary.json` is optional (a planner's own plan has none); when it is there it must hold
+//!   every key SPEC lists (S1–S5), so `{}` fails.
+//! - SPEC's small facts (levels, slots, titles, weights, ages, distances) are written again
+//!   in [`spec`] and [`geo`]; only the reading of the instance files is shared.
 
+mod extras;
 mod files;
+mod geo;
 mod groups;
+mod indicators;
 mod metrics;
 mod moves;
 mod pairing;
@@ -24,12 +31,16 @@ mod quotas;
 mod report;
 mod returns;
 pub mod rule;
+mod sha256;
 mod shortage;
+mod spec;
+mod summary;
 
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
+pub use extras::{PolicyExtras, TransferScope};
 pub use files::{Lined, PlanFiles};
 pub use rule::Rule;
 
@@ -80,18 +91,84 @@ impl VerifyReport {
     }
 }
 
-/// Reads the instance and the plan folder and audits the plan against `policy`.
+/// Where the audited plan's inputs came from, so `summary.json`'s digests can be checked.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    pub instance_dir: &'a Path,
+    /// The policy file, when the audit was given one (its digest is then checked too).
+    pub policy_file: Option<&'a Path>,
+}
+
+/// Reads the instance and the plan folder and audits the plan against `policy`. Keys the
+/// policy parser may not know (`transfer_scope`, `minimise_cv_excess`, `core_stages`) take
+/// their defaults; [`verify_plan_with_policy_file`] reads them from the file.
 pub fn verify_plan(instance_dir: &Path, policy: &Policy, plan_dir: &Path) -> Result<VerifyReport> {
-    let inst = crate::io::read_instance(instance_dir).map_err(Error::Input)?;
+    let sources = Sources {
+        instance_dir,
+        policy_file: None,
+    };
+    read_and_verify(policy, &PolicyExtras::default(), plan_dir, sources)
+}
+
+/// As [`verify_plan`], with the policy file the plan was made from: its extra keys are read
+/// from its TOML and its digest is checked against `summary.json`'s `inputs`.
+pub fn verify_plan_with_policy_file(
+    instance_dir: &Path,
+    policy: &Policy,
+    policy_file: &Path,
+    plan_dir: &Path,
+) -> Result<VerifyReport> {
+    let text = std::fs::read_to_string(policy_file).map_err(|source| Error::Read {
+        path: policy_file.to_path_buf(),
+        source,
+    })?;
+    let sources = Sources {
+        instance_dir,
+        policy_file: Some(policy_file),
+    };
+    read_and_verify(policy, &PolicyExtras::from_toml(&text), plan_dir, sources)
+}
+
+fn read_and_verify(
+    policy: &Policy,
+    extras: &PolicyExtras,
+    plan_dir: &Path,
+    sources: Sources,
+) -> Result<VerifyReport> {
+    let inst = crate::io::read_instance(sources.instance_dir).map_err(Error::Input)?;
     let plan = PlanFiles::read(plan_dir).map_err(Error::Input)?;
-    Ok(verify(&inst, policy, &plan))
+    let geo = geo::Geo::read(&inst, sources.instance_dir);
+    Ok(audit(&inst, policy, extras, &plan, geo, Some(sources)))
 }
 
 /// Audits an already-read plan. Never fails: whatever is wrong is a finding.
 pub fn verify(inst: &Instance, policy: &Policy, plan: &PlanFiles) -> VerifyReport {
+    verify_with(inst, policy, &PolicyExtras::default(), plan)
+}
+
+/// As [`verify`], with the policy keys the parser may not carry.
+pub fn verify_with(
+    inst: &Instance,
+    policy: &Policy,
+    extras: &PolicyExtras,
+    plan: &PlanFiles,
+) -> VerifyReport {
+    audit(inst, policy, extras, plan, geo::Geo::planar(inst), None)
+}
+
+fn audit(
+    inst: &Instance,
+    policy: &Policy,
+    extras: &PolicyExtras,
+    plan: &PlanFiles,
+    geo: geo::Geo,
+    sources: Option<Sources>,
+) -> VerifyReport {
     let mut audit = Audit {
         inst,
         policy,
+        extras,
+        geo,
         plan,
         report: VerifyReport::default(),
     };
@@ -115,8 +192,9 @@ pub fn verify(inst: &Instance, policy: &Policy, plan: &PlanFiles) -> VerifyRepor
     }
     if plan.summary.is_some() {
         audit.report.audited.push(crate::io::summary::SUMMARY);
+        summary::check(&mut audit, &grouping, sources);
     }
-    // Rule order (G, P, T, F), file order within a rule: the stable sort keeps the latter.
+    // Rule order (G, P, T, F, S), file order within a rule: the stable sort keeps the latter.
     let rank = |id: &str| {
         rule::ALL
             .iter()
@@ -131,6 +209,9 @@ pub fn verify(inst: &Instance, policy: &Policy, plan: &PlanFiles) -> VerifyRepor
 pub(crate) struct Audit<'a> {
     pub inst: &'a Instance,
     pub policy: &'a Policy,
+    pub extras: &'a PolicyExtras,
+    /// Distances as the audit computes them from SPEC.
+    pub geo: geo::Geo,
     pub plan: &'a PlanFiles,
     pub report: VerifyReport,
 }
@@ -201,3 +282,8 @@ pub(crate) fn at(file: &str, line: usize, ids: &str) -> String {
 }
 
 pub use report::render;
+
+/// SHA-256 of `bytes` in lower-case hex, as `summary.json`'s `inputs` gives it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    sha256::hex_digest(bytes)
+}

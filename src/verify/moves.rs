@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::groups::Groups;
 use super::rule::{F1, F2, F3, F4, F5, T1, T3, T4, T5, T6, T8, T9, T10};
-use super::{Audit, at};
+use super::{Audit, TransferScope, at, spec};
 use crate::domain::instance::{Sex, Teacher};
 use crate::domain::policy::PairingLevel;
 use crate::domain::stage::SlotStage;
@@ -178,7 +178,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                 vec![here.clone()],
             );
         }
-        let age = year - t.birth_year;
+        let age = spec::age(&t, year);
         let limit = match t.sex {
             Sex::Male => a.policy.rotation.exempt_age_male,
             Sex::Female => a.policy.rotation.exempt_age_female,
@@ -196,7 +196,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                 vec![here.clone()],
             );
         }
-        let km = a.inst.distance(from, to);
+        let km = a.geo.km(from, to);
         if let Some(max) = a.policy.rotation.max_move_km.filter(|&m| km > m + 1e-9) {
             a.flag(
                 T10,
@@ -204,7 +204,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                 vec![here.clone()],
             );
         }
-        let top = top_level(a, &t, from);
+        let top = spec::top_level(&t, a.inst.schools[from].stage);
         let mut exchange_group = None;
         match r.kind {
             MoveKind::Transfer => {
@@ -216,21 +216,29 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                     );
                 }
                 let (gf, gt) = (groups.of(from), groups.of(to));
+                let county = a.extras.transfer_scope == TransferScope::County;
                 match (gf, gt) {
                     (Some(x), Some(y)) if x.id == y.id => {}
+                    // 县管校聘: from a grouped school to a school in a group of any track.
+                    (Some(_), Some(_)) if county => {}
                     _ => a.flag(
                         T1,
                         format!(
-                            "transfer from `{}` (group {}) to `{}` (group {}) leaves the teacher's group",
+                            "transfer from `{}` (group {}) to `{}` (group {}) leaves {}",
                             sf.id,
                             gf.map_or("none", |g| g.id.as_str()),
                             st.id,
-                            gt.map_or("none", |g| g.id.as_str())
+                            gt.map_or("none", |g| g.id.as_str()),
+                            if county {
+                                "the grouped schools (transfer_scope = \"county\")"
+                            } else {
+                                "the teacher's group"
+                            }
                         ),
                         vec![here.clone()],
                     ),
                 }
-                let lowest = st.stage.levels().0;
+                let lowest = spec::stage_levels(st.stage).0;
                 if lowest > top {
                     a.flag(
                         T9,
@@ -271,12 +279,12 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                     });
                     continue;
                 };
-                if slot.level() > top {
+                if spec::slot_level(slot) > top {
                     a.flag(
                         T9,
                         format!(
                             "the {slot} slot is level {}; teacher `{}` may teach up to level {top}",
-                            slot.level(),
+                            spec::slot_level(slot),
                             t.id
                         ),
                         vec![here.clone()],
@@ -308,7 +316,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                             Direction::HelperToSchool
                                 if rot.helper_sends_key_or_senior
                                     && !t.key
-                                    && !t.title.is_senior() =>
+                                    && !spec::senior_title(t.title) =>
                             {
                                 a.flag(
                                     T5,
@@ -364,16 +372,6 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
     out
 }
 
-/// T9: the highest level the teacher may teach, from their current school and certificates.
-fn top_level(a: &Audit, t: &Teacher, current: usize) -> u8 {
-    t.certified_stages
-        .iter()
-        .map(|s| s.levels().1)
-        .chain(std::iter::once(a.inst.schools[current].stage.levels().1))
-        .max()
-        .unwrap_or(0)
-}
-
 fn resolve_pairings(a: &Audit, groups: &Groups) -> Vec<Pairing> {
     let school_level = a.policy.pairing.level == PairingLevel::School;
     let mut out = Vec::new();
@@ -414,7 +412,7 @@ fn match_pairing(
     slot: SlotStage,
 ) -> Option<(usize, Direction)> {
     let serves = |p: &Pairing, s: usize| -> bool {
-        if !a.inst.schools[s].stage.served_slots().contains(&slot) {
+        if !spec::opens_slot(a.inst.schools[s].stage, slot) {
             return false;
         }
         match p.school {

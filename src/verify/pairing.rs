@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::groups::{Groups, mean_quality};
-use super::rule::{F1, P1, P2, P3};
-use super::{Audit, Lined, at};
+use super::rule::{F1, P1, P2, P3, P4};
+use super::{Audit, Lined, at, spec};
 use crate::domain::policy::PairingLevel;
 use crate::domain::stage::SlotStage;
 use crate::io::plan_files::PAIRINGS;
@@ -23,6 +23,8 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
     let mut filled: BTreeMap<SlotKey, Vec<String>> = BTreeMap::new();
     let mut per_helper: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut distance = 0.0;
+    // (helper, slot) of every row that names a slot.
+    let mut served: Vec<(usize, SlotKey)> = Vec::new();
     for l in rows {
         let r = &l.row;
         let here = at(
@@ -56,7 +58,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
                 vec![here.clone()],
             );
         }
-        if !helper.stage.can_help(r.stage) {
+        if !spec::helper_fits(helper.stage, r.stage) {
             a.flag(
                 P1,
                 format!(
@@ -99,7 +101,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
                     vec![here.clone()],
                 );
             }
-            if !school.stage.served_slots().contains(&r.stage) {
+            if !spec::opens_slot(school.stage, r.stage) {
                 a.flag(
                     P1,
                     format!("school `{sid}` ({}) has no {} slot", school.stage, r.stage),
@@ -128,7 +130,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
                     vec![here.clone()],
                 );
             }
-            distance += a.inst.distance(h, s);
+            distance += a.geo.km(h, s);
             SlotKey {
                 group,
                 stage: r.stage,
@@ -146,7 +148,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
             if !g
                 .schools
                 .iter()
-                .any(|&s| a.inst.schools[s].stage.served_slots().contains(&r.stage))
+                .any(|&s| spec::opens_slot(a.inst.schools[s].stage, r.stage))
             {
                 a.flag(
                     P1,
@@ -169,7 +171,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
                 );
             }
             if let Some(c) = g.core {
-                distance += a.inst.distance(h, c);
+                distance += a.geo.km(h, c);
             }
             SlotKey {
                 group: g.id.clone(),
@@ -177,6 +179,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
                 school: None,
             }
         };
+        served.push((h, key.clone()));
         filled.entry(key).or_default().push(here);
     }
     for (key, rows) in &filled {
@@ -198,6 +201,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
         }
     }
     let cap = a.policy.pairing.helper_capacity;
+    let load: BTreeMap<usize, usize> = per_helper.iter().map(|(h, r)| (*h, r.len())).collect();
     for (h, rows) in per_helper {
         if rows.len() > cap {
             a.flag(
@@ -212,6 +216,73 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
         }
     }
     compare_summary(a, groups, &filled, distance);
+    check_priority(a, groups, &filled, &served, &load);
+}
+
+/// P4: a priority slot left uncovered while a helper that may fill it (P1 stage, P3 quality)
+/// has room under helper_capacity, or serves a slot of lower weight (then moving it over
+/// would serve the priority township first and raise the covered weight).
+fn check_priority(
+    a: &mut Audit,
+    groups: &Groups,
+    filled: &BTreeMap<SlotKey, Vec<String>>,
+    served: &[(usize, SlotKey)],
+    load: &BTreeMap<usize, usize>,
+) {
+    let slots = all_slots(a, groups);
+    let cap = a.policy.pairing.helper_capacity;
+    let gap = a.policy.pairing.min_quality_gap;
+    let reference = |k: &SlotKey| -> f64 {
+        match &k.school {
+            Some(s) => a
+                .inst
+                .school_by_id(s)
+                .map_or(f64::NAN, |s| a.inst.schools[s].quality),
+            None => groups
+                .by_id(&k.group)
+                .map_or(f64::NAN, |g| mean_quality(a, g)),
+        }
+    };
+    let mut findings = Vec::new();
+    for (slot, &w) in &slots {
+        if w <= 1.0 || filled.contains_key(slot) {
+            continue;
+        }
+        let floor = reference(slot) + gap - 1e-9;
+        for (h, school) in a.inst.schools.iter().enumerate() {
+            if !school.helper
+                || !spec::helper_fits(school.stage, slot.stage)
+                || school.quality < floor
+            {
+                continue;
+            }
+            let used = load.get(&h).copied().unwrap_or(0);
+            let lighter = served
+                .iter()
+                .find(|(x, k)| *x == h && slots.get(k).is_some_and(|&kw| kw < w));
+            let why = if used < cap {
+                format!("has room ({used} of helper_capacity {cap} pairings)")
+            } else if let Some((_, k)) = lighter {
+                format!("serves {} {} of lower weight", k.group, k.stage)
+            } else {
+                continue;
+            };
+            findings.push(format!(
+                "priority slot {} {}{} (weight {w}) is uncovered while helper `{}`, which may fill it, {why}",
+                slot.group,
+                slot.stage,
+                slot.school
+                    .as_deref()
+                    .map(|s| format!(" of {s}"))
+                    .unwrap_or_default(),
+                school.id
+            ));
+            break;
+        }
+    }
+    for message in findings {
+        a.flag(P4, message, vec![PAIRINGS.to_string()]);
+    }
 }
 
 /// Every slot of the plan with its weight (P1, P4).
@@ -224,7 +295,7 @@ fn all_slots(a: &Audit, groups: &Groups) -> BTreeMap<SlotKey, f64> {
             if school.helper || town.urban {
                 continue;
             }
-            for &stage in school.stage.served_slots() {
+            for stage in spec::slots_of(school.stage) {
                 out.insert(
                     SlotKey {
                         group: groups.of(s).map(|g| g.id.clone()).unwrap_or_default(),
@@ -242,7 +313,7 @@ fn all_slots(a: &Audit, groups: &Groups) -> BTreeMap<SlotKey, f64> {
                 .iter()
                 .any(|&s| a.inst.townships[a.inst.schools[s].township].priority);
             for &s in &g.schools {
-                for &stage in a.inst.schools[s].stage.served_slots() {
+                for stage in spec::slots_of(a.inst.schools[s].stage) {
                     out.insert(
                         SlotKey {
                             group: g.id.clone(),
@@ -270,24 +341,8 @@ fn compare_summary(
     a.compare(&["pairing", "covered_weight"], weight);
     a.compare(&["pairing", "distance_km"], distance);
     a.compare(&["pairing", "covered_slots"], covered.len() as f64);
-    for (i, value) in [weight, distance].into_iter().enumerate() {
-        if let Some(v) = a
-            .summary_at(&["pairing", "objective"])
-            .and_then(|v| v.as_array())
-            .and_then(|arr| arr.get(i))
-            .cloned()
-        {
-            a.report.metrics_checked += 1;
-            let same = v.as_f64().is_some_and(|x| super::close(x, value));
-            if !same {
-                let idx = i.to_string();
-                a.mismatch(
-                    &["pairing", "objective", &idx],
-                    v.to_string(),
-                    super::fmt_num(value),
-                );
-            }
-        }
+    for (name, value) in [("covered_weight", weight), ("distance_km", distance)] {
+        super::summary::compare_level(a, "pairing", name, value);
     }
     // P1: every uncovered slot is listed in the summary.
     let Some(listed) = a
@@ -302,15 +357,24 @@ fn compare_summary(
         .iter()
         .map(|e| {
             let f = |k: &str| e.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            format!("{}/{}/{}", f("group"), f("stage"), f("school"))
+            let priority = e.get("priority").and_then(|v| v.as_bool());
+            let tag = priority.map_or(String::new(), |p| format!("/priority={p}"));
+            format!("{}/{}/{}{tag}", f("group"), f("stage"), f("school"))
         })
         .collect();
+    let tagged = listed.iter().any(|e| e.get("priority").is_some());
     let ours: BTreeSet<String> = slots
         .keys()
         .filter(|k| !filled.contains_key(*k))
         .map(|k| {
+            // P4: the summary marks each uncovered slot that is a priority slot.
+            let tag = if tagged {
+                format!("/priority={}", priority_slot(a, groups, k))
+            } else {
+                String::new()
+            };
             format!(
-                "{}/{}/{}",
+                "{}/{}/{}{tag}",
                 k.group,
                 k.stage,
                 k.school.as_deref().unwrap_or("")
@@ -320,5 +384,16 @@ fn compare_summary(
     if theirs != ours {
         let fmt = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
         a.mismatch(&["pairing", "uncovered"], fmt(&theirs), fmt(&ours));
+    }
+}
+
+/// P4: whether a slot lies in a priority township (any school of the group, or the school).
+fn priority_slot(a: &Audit, groups: &Groups, k: &SlotKey) -> bool {
+    let town = |s: usize| a.inst.townships[a.inst.schools[s].township].priority;
+    match &k.school {
+        Some(id) => a.inst.school_by_id(id).is_some_and(town),
+        None => groups
+            .by_id(&k.group)
+            .is_some_and(|g| g.schools.iter().any(|&s| town(s))),
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::groups::Groups;
 use super::moves::Outcome;
 use super::rule::{T2, T7};
-use super::{Audit, at};
+use super::{Audit, at, spec};
 use crate::domain::instance::{Sex, Teacher};
 use crate::io::plan_files::MOVES;
 use crate::plan::MoveKind;
@@ -63,7 +63,7 @@ pub(super) fn check_floor(
             Sex::Male => rot.exempt_age_male,
             Sex::Female => rot.exempt_age_female,
         };
-        let age_exempt = year - t.birth_year >= limit && !t.volunteer;
+        let age_exempt = spec::age(t, year) >= limit && !t.volunteer;
         if placed
             && !returning(t)
             && !continuing(t)

@@ -82,9 +82,15 @@ rule!(
     "001 鲁教基函〔2021〕34号 “以优质学校为核心”"
 );
 rule!(
+    P4,
+    "P4",
+    "priority townships are served first: no priority slot is left uncovered while a helper that could fill it has room or serves a slot of lower weight",
+    "001 鲁教基函〔2021〕34号 §二(二)"
+);
+rule!(
     T1,
     "T1",
-    "a transfer stays inside the teacher's group",
+    "a transfer stays inside the teacher's group (with transfer_scope = \"county\", inside the groups of any track)",
     "000 赫府办发〔2021〕60号 附件2 §三(三)"
 );
 rule!(
@@ -172,9 +178,44 @@ rule!(
     PLAN_FILES
 );
 
+const SUMMARY_KEYS: &str = "SPEC.md §Plan files (summary.json)";
+const OBJECTIVES: &str = "SPEC.md §Objectives";
+
+rule!(
+    S1,
+    "S1",
+    "summary.json has every key SPEC lists: rotaplan_version, inputs, policy, each step's status/objective/bound/gap/seconds/levels, and the metrics",
+    SUMMARY_KEYS
+);
+rule!(
+    S2,
+    "S2",
+    "status, objective, bound and gap agree: gap = |objective − bound| / max(1, |objective|); optimal iff every level's gap ≤ 1e-6; each bound on its level's side",
+    OBJECTIVES
+);
+rule!(
+    S3,
+    "S3",
+    "every plan file the summary reports on is in the plan folder",
+    SUMMARY_KEYS
+);
+rule!(
+    S4,
+    "S4",
+    "every uncovered slot, every exchange shortfall and every move (when moves.csv has the reason column) gives a non-empty reason",
+    SUMMARY_KEYS
+);
+rule!(
+    S5,
+    "S5",
+    "`inputs` lists every instance file and the policy with the SHA-256 of the files audited",
+    SUMMARY_KEYS
+);
+
 /// Every rule, in the order the audit reports them.
 pub const ALL: &[Rule] = &[
-    G1, G2, G3, G4, G5, G6, P1, P2, P3, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, F1, F2, F3, F4, F5,
+    G1, G2, G3, G4, G5, G6, P1, P2, P3, P4, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, F1, F2, F3,
+    F4, F5, S1, S2, S3, S4, S5,
 ];
 
 #[cfg(test)]

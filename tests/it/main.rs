@@ -8,6 +8,7 @@ mod excel;
 mod groups;
 mod groups_previous;
 mod locks;
+mod moves_oracle;
 mod pairing;
 mod pairing_examples;
 mod plan_examples;

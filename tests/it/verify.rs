@@ -54,6 +54,46 @@ fn replace(dir: &Path, file: &str, from: &str, to: &str) {
     fs::write(path, text.replace(from, to)).expect("write");
 }
 
+/// A groups-only summary of `instance`'s plan: provenance with the files' digests, and a
+/// groups step that reports `objective` with a trivial bound (so: feasible).
+fn groups_summary(instance: &Path, objective: f64) -> String {
+    let mut inputs = serde_json::Map::new();
+    for f in fs::read_dir(instance).expect("instance") {
+        let path = f.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".csv") {
+            let digest = rotaplan::verify::sha256_hex(&fs::read(&path).expect("read"));
+            inputs.insert(name, digest.into());
+        }
+    }
+    let step = serde_json::json!({
+        "status": "feasible", "objective": objective, "bound": 0.0,
+        "gap": if objective > 0.0 { 1.0 } else { 0.0 }, "seconds": 0.0,
+    });
+    let mut groups = step.clone();
+    groups["tracks"] = serde_json::json!({ "compulsory": step });
+    serde_json::json!({
+        "rotaplan_version": "test",
+        "inputs": inputs,
+        "policy": { "plan_year": 2026 },
+        "groups": groups,
+    })
+    .to_string()
+}
+
+/// Edits `summary.json` of a plan folder as JSON.
+fn edit_summary(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) {
+    let path = dir.join("summary.json");
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&fs::read(&path).expect("summary")).expect("json");
+    f(&mut v);
+    fs::write(path, v.to_string()).expect("write");
+}
+
 fn audit(dir: &Path) -> VerifyReport {
     verify_plan(&instance(), &policy(), dir).expect("plan files read")
 }
@@ -493,11 +533,7 @@ fn groups_objective_is_recomputed_against_expected_json() {
          compulsory,compulsory-2,S5,member\ncompulsory,compulsory-2,S6,member\n",
     )
     .expect("write");
-    let summary = |x: f64| {
-        format!(
-            r#"{{"groups": {{"objective": {x}, "tracks": {{"compulsory": {{"objective": {x}}}}}}}}}"#
-        )
-    };
+    let summary = |x: f64| groups_summary(&instance(), x);
     fs::write(dir.path().join("summary.json"), summary(34.3247)).expect("write");
     let r = audit(dir.path());
     assert!(r.is_ok(), "{r:#?}");
@@ -524,7 +560,7 @@ fn optimal_contiguous_township_groups_pass_with_expected_objective() {
     );
     fs::write(
         dir.path().join("summary.json"),
-        r#"{"groups": {"objective": 203.358, "tracks": {"compulsory": {"objective": 203.358}}}}"#,
+        groups_summary(&data().join("examples/townships-contiguous"), 203.358),
     )
     .expect("write");
     let r = township_audit(dir.path());
@@ -532,13 +568,26 @@ fn optimal_contiguous_township_groups_pass_with_expected_objective() {
     assert_eq!(r.metrics_checked, 2);
 }
 
-mod never_panics {
+mod random_moves {
     use super::*;
     use proptest::prelude::*;
 
+    /// The base plan's groups: compulsory-1 and compulsory-2; S0 and S1 are helpers.
+    fn group_of(school: usize) -> Option<u8> {
+        match school {
+            2 | 3 | 4 | 8 | 9 => Some(1),
+            5..=7 => Some(2),
+            _ => None,
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
-        /// Whatever rows a planner writes, the audit reports findings instead of panicking.
+        /// Whatever rows a planner writes, the audit reports findings instead of panicking,
+        /// each finding names a known rule and the rows to blame, a transfer between two
+        /// groups is always a T1 finding on its line, a start year other than plan_year a T4
+        /// one, and the summary (which still describes the base plan's 7 moves) never agrees
+        /// with a moves.csv of another length.
         #[test]
         fn on_random_moves(rows in proptest::collection::vec(
             (0usize..80, 0usize..11, 0usize..11, any::<bool>(), 0usize..3, 2025i32..2028),
@@ -547,7 +596,7 @@ mod never_panics {
             let dir = plan();
             let slots = ["primary", "middle", "kindergarten"];
             let mut text = String::from("teacher,from,to,kind,subject,start_year,end_year,slot\n");
-            for (t, f, to, exchange, slot, year) in rows {
+            for &(t, f, to, exchange, slot, year) in &rows {
                 let (kind, end, slot) = if exchange {
                     ("exchange", (year + 1).to_string(), slots[slot])
                 } else {
@@ -557,7 +606,29 @@ mod never_panics {
             }
             fs::write(dir.path().join("moves.csv"), text).expect("write");
             let r = audit(dir.path());
-            let _ = rotaplan::verify::render(&r);
+            let printed = rotaplan::verify::render(&r);
+            for v in &r.violations {
+                prop_assert!(rotaplan::verify::rule::ALL.iter().any(|x| x.id == v.rule));
+                prop_assert!(!v.rows.is_empty(), "{v:?}");
+                prop_assert!(printed.contains(&v.message));
+            }
+            prop_assert!(!r.is_ok() || rows.len() == 7, "{printed}");
+            let flagged = |rule: &str, line: usize| {
+                let at = format!("moves.csv:{line} ");
+                r.of_rule(rule).iter().any(|v| v.rows.iter().any(|x| x.starts_with(&at)))
+            };
+            for (i, &(t, f, to, exchange, _, year)) in rows.iter().enumerate() {
+                let known = t <= 76 && f <= 9 && to <= 9;
+                let line = i + 2;
+                if known && !exchange && group_of(f).is_some() && group_of(to).is_some()
+                    && group_of(f) != group_of(to)
+                {
+                    prop_assert!(flagged("T1", line), "line {line}: {printed}");
+                }
+                if known && year != 2026 {
+                    prop_assert!(flagged("T4", line), "line {line}: {printed}");
+                }
+            }
         }
     }
 }
@@ -584,4 +655,321 @@ fn national_floor_is_checked_when_on() {
             .contains("3 key teachers among 7 movers"),
         "{r:#?}"
     );
+}
+
+/// A copy of the instance's policy file with `edit` applied, and the plan's summary (when it
+/// has one) updated to that file's digest, so only the edit itself can fail the audit.
+fn policy_file(plan: &Path, edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = edit(policy_text());
+    fs::write(dir.path().join("policy.toml"), &text).expect("write");
+    if plan.join("summary.json").exists() {
+        let digest = rotaplan::verify::sha256_hex(text.as_bytes());
+        edit_summary(plan, |s| s["inputs"]["policy.toml"] = digest.into());
+    }
+    dir
+}
+
+fn audit_with_policy_file(plan: &Path, policy_dir: &Path) -> VerifyReport {
+    rotaplan::verify::verify_plan_with_policy_file(
+        &instance(),
+        &policy(),
+        &policy_dir.join("policy.toml"),
+        plan,
+    )
+    .expect("plan files read")
+}
+
+fn messages(r: &VerifyReport, rule: &str) -> String {
+    r.of_rule(rule)
+        .iter()
+        .map(|v| v.message.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn an_empty_summary_fails_s1_and_the_binary_exits_1() {
+    let dir = plan();
+    fs::write(dir.path().join("summary.json"), "{}").expect("write");
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["S1"]), "{r:#?}");
+    let m = messages(&r, "S1");
+    for key in ["rotaplan_version", "inputs", "policy", "reports no step"] {
+        assert!(m.contains(key), "{key} not named in:\n{m}");
+    }
+    let (code, out) = run_binary(dir.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("plan ok"), "{out}");
+}
+
+#[test]
+fn optimal_with_a_positive_gap_and_a_wrong_bound_fails_s2() {
+    let dir = plan();
+    edit_summary(dir.path(), |s| {
+        let rot = &mut s["rotation"];
+        rot["status"] = "optimal".into();
+        // shortage is minimised: a bound of 20 above the plan's 13 is on the wrong side, and
+        // 0.9 is neither its gap nor ≤ 1e-6.
+        rot["bound"][1] = 20.0.into();
+        rot["gap"][1] = 0.9.into();
+    });
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["S2"]), "{r:#?}");
+    let m = messages(&r, "S2");
+    assert!(m.contains("wrong side"), "{m}");
+    assert!(m.contains("gap 0.9 ≠"), "{m}");
+    assert!(m.contains("not every level is proven"), "{m}");
+}
+
+#[test]
+fn feasible_with_every_level_proven_or_a_null_level_fails_s2() {
+    let dir = plan();
+    edit_summary(dir.path(), |s| {
+        let g = &mut s["groups"];
+        g["bound"] = g["objective"].clone();
+        g["gap"] = 0.0.into();
+        s["pairing"]["bound"][1] = serde_json::Value::Null;
+    });
+    let m = messages(&audit(dir.path()), "S2");
+    assert!(
+        m.contains("`groups.status` is feasible, but every level"),
+        "{m}"
+    );
+    assert!(m.contains("level 1 (distance_km)"), "{m}");
+    assert!(m.contains("never null"), "{m}");
+}
+
+#[test]
+fn levels_named_otherwise_than_spec_fail_s1() {
+    let dir = plan();
+    edit_summary(dir.path(), |s| s["rotation"]["levels"][2] = "moved".into());
+    let m = messages(&audit(dir.path()), "S1");
+    assert!(
+        m.contains("`rotation.levels` is [exchanges, shortage, moved, km]"),
+        "{m}"
+    );
+}
+
+#[test]
+fn a_deleted_moves_csv_fails_s3() {
+    let dir = plan();
+    fs::remove_file(dir.path().join("moves.csv")).expect("remove");
+    let r = audit(dir.path());
+    assert!(rules(&r).contains("S3"), "{r:#?}");
+    assert!(
+        messages(&r, "S3").contains("moves.csv is missing"),
+        "{r:#?}"
+    );
+    let (code, _) = run_binary(dir.path());
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_missing_metric_fails_s1() {
+    let dir = plan();
+    edit_summary(dir.path(), |s| {
+        let root = s.as_object_mut().expect("object");
+        root.remove("shortage_after");
+        root.remove("cv_key_per_100_students");
+        s["moves"]["per_group"]
+            .as_object_mut()
+            .expect("per_group")
+            .remove("compulsory-2");
+    });
+    let m = messages(&audit(dir.path()), "S1");
+    for key in [
+        "`shortage_after`",
+        "`cv_key_per_100_students.middle.before`",
+        "`moves.per_group.compulsory-2.cap`",
+    ] {
+        assert!(m.contains(key), "{key} not in {m}");
+    }
+}
+
+#[test]
+fn a_shortage_off_by_one_is_a_mismatch() {
+    let dir = plan();
+    edit_summary(dir.path(), |s| {
+        s["shortage_after"] = 12.0.into();
+        s["rotation"]["objective"][1] = 12.0.into();
+    });
+    let r = audit(dir.path());
+    let keys: BTreeSet<&str> = r.metric_mismatches.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        BTreeSet::from(["shortage_after", "rotation.objective.1 (shortage)"]),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn blanked_reasons_fail_s4() {
+    let dir = plan();
+    edit_summary(dir.path(), |s| {
+        s["pairing"]["uncovered"][0]["reason"] = "".into();
+        s["rotation"]["exchange_shortfalls"][1]["reason"] = "  ".into();
+    });
+    // A moves.csv with the reason column: every row must fill it.
+    let path = dir.path().join("moves.csv");
+    let text = fs::read_to_string(&path).expect("moves");
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let reason = match i {
+            0 => "reason",
+            3 => "",
+            _ => "缺编",
+        };
+        out.push_str(&format!("{line},{reason}\n"));
+    }
+    fs::write(&path, out).expect("write");
+    let r = audit(dir.path());
+    assert_eq!(rules(&r), BTreeSet::from(["S4"]), "{r:#?}");
+    let s4 = r.of_rule("S4");
+    assert_eq!(s4.len(), 3, "{r:#?}");
+    assert!(s4[0].message.contains("pairing.uncovered[0]"));
+    assert!(s4[1].message.contains("rotation.exchange_shortfalls[1]"));
+    assert_eq!(s4[2].rows, vec!["moves.csv:4 (P0)"]);
+}
+
+#[test]
+fn digests_of_other_inputs_fail_s5() {
+    let dir = plan();
+    // The hand-made summary lists the policy's digest: the very file passes.
+    let same = audit_with_policy_file(dir.path(), &instance());
+    assert!(same.is_ok(), "{}", rotaplan::verify::render(&same));
+    edit_summary(dir.path(), |s| {
+        let inputs = s["inputs"].as_object_mut().expect("inputs");
+        inputs.remove("teachers.csv");
+        inputs.insert("schools.csv".into(), "0".repeat(64).into());
+    });
+    let other = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        other.path().join("policy.toml"),
+        policy_text() + "# edited\n",
+    )
+    .expect("write");
+    let r = audit_with_policy_file(dir.path(), other.path());
+    assert_eq!(rules(&r), BTreeSet::from(["S5"]), "{r:#?}");
+    let m = messages(&r, "S5");
+    assert!(m.contains("does not list teachers.csv"), "{m}");
+    assert!(m.contains("`inputs.schools.csv` is 0000"), "{m}");
+    assert!(m.contains("made under another policy"), "{m}");
+}
+
+#[test]
+fn a_core_outside_core_stages_fails_g3() {
+    // compulsory-1's core S2 is a primary school; compulsory-2's S6 a middle school.
+    let dir = plan();
+    let p = policy_file(dir.path(), |t| {
+        t.replace(
+            "max_schools = 6",
+            "max_schools = 6\ncore_stages = [\"middle\", \"nine_year\"]",
+        )
+    });
+    let r = audit_with_policy_file(dir.path(), p.path());
+    assert_eq!(rules(&r), BTreeSet::from(["G3"]), "{r:#?}");
+    assert!(r.violations[0].message.contains("core `S2`"), "{r:#?}");
+}
+
+#[test]
+fn county_scope_lets_a_transfer_leave_its_group_and_counts_it_at_from() {
+    let dir = plan();
+    append(dir.path(), "moves.csv", "P54,S6,S2,transfer,math,2026,,\n");
+    let county = policy_file(dir.path(), |t| {
+        t.replace("[rotation]", "[rotation]\ntransfer_scope = \"county\"")
+    });
+    assert_eq!(
+        rules(&audit_with_policy_file(dir.path(), county.path())),
+        BTreeSet::new()
+    );
+    let group = policy_file(dir.path(), |t| t);
+    assert_eq!(
+        rules(&audit_with_policy_file(dir.path(), group.path())),
+        BTreeSet::from(["T1"])
+    );
+    // A second one from compulsory-2 (12 staff, cap 1) breaks T2 there, in either scope.
+    append(dir.path(), "moves.csv", "P55,S6,S2,transfer,math,2026,,\n");
+    let county = policy_file(dir.path(), |t| {
+        t.replace("[rotation]", "[rotation]\ntransfer_scope = \"county\"")
+    });
+    let r = audit_with_policy_file(dir.path(), county.path());
+    assert_eq!(rules(&r), BTreeSet::from(["T2"]), "{r:#?}");
+    assert!(r.violations[0].message.contains("group `compulsory-2`"));
+}
+
+#[test]
+fn the_indicators_block_is_required_and_recomputed_when_cv_excess_is_on() {
+    let dir = plan();
+    let cv = policy_file(dir.path(), |t| {
+        t + "\n[indicators]\nminimise_cv_excess = true\n"
+    });
+    // The plain summary has neither the cv_excess level nor the block.
+    let m = messages(&audit_with_policy_file(dir.path(), cv.path()), "S1");
+    assert!(m.contains("cv_excess"), "{m}");
+    assert!(m.contains("`indicators`"), "{m}");
+    // The oracle's summary for this policy (summary_oracle.py --cv) agrees with the audit.
+    fs::copy(
+        data().join("verify/summary_cv.json"),
+        dir.path().join("summary.json"),
+    )
+    .expect("copy");
+    let cv = policy_file(dir.path(), |t| {
+        t + "\n[indicators]\nminimise_cv_excess = true\n"
+    });
+    let r = audit_with_policy_file(dir.path(), cv.path());
+    assert!(r.is_ok(), "{}", rotaplan::verify::render(&r));
+    edit_summary(dir.path(), |s| {
+        s["indicators"]["excess_after"] = 0.5.into();
+        s["indicators"]["cvs"]["key_middle"]["before"] = 0.9.into();
+        s["indicators"]["cvs"]["key_primary"]["excess_after"] = 0.1.into();
+    });
+    let r = audit_with_policy_file(dir.path(), cv.path());
+    let keys: BTreeSet<&str> = r.metric_mismatches.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        BTreeSet::from([
+            "indicators.excess_after",
+            "indicators.cvs.key_middle.before",
+            "indicators.cvs.key_primary.excess_after"
+        ]),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn an_uncovered_priority_slot_a_helper_could_fill_fails_p4() {
+    // T2 (S8, S9 of compulsory-1) becomes a priority township; compulsory-1's primary slot is
+    // left uncovered while S0 could fill it.
+    let inst = tempfile::tempdir().expect("tempdir");
+    for f in fs::read_dir(instance()).expect("instance") {
+        let f = f.expect("entry").path();
+        fs::copy(&f, inst.path().join(f.file_name().expect("name"))).expect("copy");
+    }
+    replace(
+        inst.path(),
+        "townships.csv",
+        "T2,镇2,false,5.54,8.49,false",
+        "T2,镇2,false,5.54,8.49,true",
+    );
+    let dir = plan();
+    for f in ["moves.csv", "returns.csv", "summary.json"] {
+        fs::remove_file(dir.path().join(f)).expect("remove");
+    }
+    replace(dir.path(), "pairings.csv", "S0,compulsory-1,primary\n", "");
+    let run = |p: &Policy| verify_plan(inst.path(), p, dir.path()).expect("read");
+    let r = run(&policy());
+    assert_eq!(rules(&r), BTreeSet::from(["P4"]), "{r:#?}");
+    assert!(r.violations[0].message.contains("has room"), "{r:#?}");
+    // With room for one pairing only, S0 serves compulsory-2's primary slot (weight 1).
+    let mut p = policy();
+    p.pairing.helper_capacity = 1;
+    let r = run(&p);
+    assert!(
+        messages(&r, "P4").contains("serves compulsory-2 primary of lower weight"),
+        "{r:#?}"
+    );
+    // Covered again, the priority slot is served first.
+    append(dir.path(), "pairings.csv", "S0,compulsory-1,primary\n");
+    assert!(run(&policy()).is_ok());
 }

@@ -1,0 +1,106 @@
+//! Policy keys the audit reads from the policy file's own TOML: `[rotation] transfer_scope`
+//! (T1), `[indicators] minimise_cv_excess` and each track's `core_stages` (G3). Reading them
+//! here keeps the audit's reading of SPEC independent of the policy parser, and works whether
+//! or not the parser knows them yet.
+
+use std::collections::BTreeMap;
+
+use crate::domain::policy::Policy;
+use crate::domain::stage::Stage;
+
+/// T1's scope of a transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TransferScope {
+    /// Inside the teacher's group (the default).
+    #[default]
+    Group,
+    /// 县管校聘: any school in a group of any track.
+    County,
+}
+
+/// The policy keys beyond [`Policy`]'s fields that the audit needs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyExtras {
+    pub transfer_scope: TransferScope,
+    pub minimise_cv_excess: bool,
+    /// Per track name, the stages that may lead a group; a track absent here takes all of its
+    /// stages (SPEC's default).
+    pub core_stages: BTreeMap<String, Vec<Stage>>,
+}
+
+impl PolicyExtras {
+    /// Reads the keys from the policy's TOML text; a key that is absent or malformed keeps its
+    /// default (the policy parser reports malformed keys).
+    pub fn from_toml(text: &str) -> PolicyExtras {
+        let mut out = PolicyExtras::default();
+        let Ok(root) = text.parse::<toml::Table>() else {
+            return out;
+        };
+        let rotation = root.get("rotation").and_then(|v| v.as_table());
+        if rotation
+            .and_then(|r| r.get("transfer_scope"))
+            .and_then(|v| v.as_str())
+            == Some("county")
+        {
+            out.transfer_scope = TransferScope::County;
+        }
+        out.minimise_cv_excess = root
+            .get("indicators")
+            .and_then(|v| v.as_table())
+            .and_then(|t| t.get("minimise_cv_excess"))
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        for track in root
+            .get("track")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_table())
+        {
+            let (Some(name), Some(stages)) = (
+                track.get("name").and_then(|v| v.as_str()),
+                track.get("core_stages").and_then(|v| v.as_array()),
+            ) else {
+                continue;
+            };
+            let stages = stages
+                .iter()
+                .filter_map(|v| v.as_str().and_then(Stage::parse))
+                .collect();
+            out.core_stages.insert(name.to_string(), stages);
+        }
+        out
+    }
+
+    /// G3: whether a school of `stage` may lead a group of `track`.
+    pub fn may_lead(&self, policy: &Policy, track: &str, stage: Stage) -> bool {
+        match self.core_stages.get(track) {
+            Some(stages) => stages.contains(&stage),
+            None => policy
+                .tracks
+                .iter()
+                .find(|t| t.name == track)
+                .is_none_or(|t| t.stages.contains(&stage)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_three_keys_and_defaults() {
+        let x = PolicyExtras::from_toml(
+            "plan_year = 2026\n[[track]]\nname = \"c\"\ncore_stages = [\"primary\", \"nine_year\"]\n\
+             [rotation]\ntransfer_scope = \"county\"\n[indicators]\nminimise_cv_excess = true\n",
+        );
+        assert_eq!(x.transfer_scope, TransferScope::County);
+        assert!(x.minimise_cv_excess);
+        assert_eq!(x.core_stages["c"], vec![Stage::Primary, Stage::NineYear]);
+        assert_eq!(
+            PolicyExtras::from_toml("plan_year = 2026"),
+            PolicyExtras::default()
+        );
+    }
+}

@@ -35,7 +35,7 @@ use crate::domain::stage::SlotStage;
 use crate::error::Error;
 use crate::io::summary::{num, step_block};
 use crate::plan::{MoveRow, PairingRow, ReturnRow};
-use crate::solve::mip::{MipOptions, SolveStatus, relative_gap};
+use crate::solve::mip::{MipOptions, PROVEN_GAP, SolveStatus, relative_gap};
 
 use arcs::{Arc, ArcKind};
 use classes::Class;
@@ -412,12 +412,18 @@ fn plan_moves_with(
     let (parts, rest) = components(&ctx, &classes, &arcs);
     // The floor binds moves only, and every school with an arc is in one part when it is
     // on; the rest (no arcs) must not carry it.
-    let solved: Vec<Result<ComponentSolution, _>> = parts
-        .par_iter()
-        .map(|c| (c, floor))
-        .chain(rayon::iter::once((&rest, None)))
-        .map(|(c, f)| model::solve_component(&ctx, &classes, &arcs, c, f, Levels::All, options))
-        .collect();
+    let solve_all = || -> Vec<Result<ComponentSolution, _>> {
+        parts
+            .par_iter()
+            .map(|c| (c, floor))
+            .chain(rayon::iter::once((&rest, None)))
+            .map(|(c, f)| model::solve_component(&ctx, &classes, &arcs, c, f, Levels::All, options))
+            .collect()
+    };
+    let solved = match narrower_pool(options.threads) {
+        Some(pool) => pool.install(solve_all),
+        None => solve_all(),
+    };
     let mut sols = Vec::with_capacity(solved.len());
     for s in solved {
         sols.push(s?);
@@ -478,6 +484,20 @@ fn plan_moves_with(
         arcs: arcs.len(),
         level_names,
     })
+}
+
+/// A pool of `threads` workers when `[solver] threads` asks for fewer than the current pool
+/// has, so that parts solved side by side never use more cores than allowed (each solve then
+/// gets one HiGHS thread, see `mip::highs_threads`).
+fn narrower_pool(threads: u32) -> Option<rayon::ThreadPool> {
+    let wanted = threads as usize;
+    if wanted == 0 || wanted >= rayon::current_num_threads() {
+        return None;
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(wanted)
+        .build()
+        .ok()
 }
 
 /// Weighted shortage by subject after the returns with nobody moving; who covers which of
@@ -577,8 +597,8 @@ fn components(ctx: &Context, classes: &[Class], arcs: &[Arc]) -> (Vec<Component>
     (parts.into_values().collect(), rest)
 }
 
-/// Sums the parts level by level: objectives and bounds add, statuses take the weakest,
-/// seconds take the longest (parts run side by side).
+/// Sums the parts level by level: objectives and bounds add, a level is proven when the
+/// summed gap is, seconds take the longest (parts run side by side).
 fn merge_levels(sols: &[ComponentSolution], n: usize) -> Vec<LevelStat> {
     (0..n)
         .map(|i| {
@@ -608,6 +628,15 @@ fn merge_levels(sols: &[ComponentSolution], n: usize) -> Vec<LevelStat> {
                         out.bound = f64::NAN;
                     }
                 }
+            }
+            // The summed bound bounds the summed objective: the level is proven when that
+            // gap is, whatever each part's own status says.
+            if out.status.has_solution() {
+                out.status = if relative_gap(out.objective, out.bound) <= PROVEN_GAP {
+                    SolveStatus::Optimal
+                } else {
+                    SolveStatus::Feasible
+                };
             }
             out
         })

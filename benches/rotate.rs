@@ -1,7 +1,9 @@
 //! Rotation benchmarks: hezhang (seed groups and baseline pairings) with the aggregated
-//! model and the per-teacher-binary one, and a generated 1200-school county.
+//! model, with the national floor, and with the per-teacher-binary reference; and a county
+//! from `generate --profile scale` (1200 schools).
 //!
-//! `cargo bench --bench rotate -- --sample-size 10`. Never run in CI.
+//! `cargo bench --bench rotate -- --sample-size 10 hezhang/aggregated` (a filter). Never run
+//! in CI. Targets (issue 9): hezhang ≤ 1 s, hezhang_floor ≤ 3 s, per-teacher ≥ 10× slower.
 
 use std::path::Path;
 
@@ -129,6 +131,11 @@ fn bench(c: &mut Criterion) {
     let (inst, policy, grouping, pairings) = hezhang();
     g.bench_function("hezhang/aggregated", |b| {
         b.iter(|| plan_moves(&inst, &policy, &grouping, &pairings, &options()).expect("solve"))
+    });
+    let mut floored = policy.clone();
+    floored.rotation.national_floor = true;
+    g.bench_function("hezhang_floor/aggregated", |b| {
+        b.iter(|| plan_moves(&inst, &floored, &grouping, &pairings, &options()).expect("solve"))
     });
     g.bench_function("hezhang/per_teacher", |b| {
         b.iter(|| {

@@ -77,7 +77,8 @@ fn highs_log_shown() -> bool {
 #[derive(Debug, Clone, Copy)]
 pub struct MipOptions {
     pub time_limit_s: f64,
-    /// 0 lets HiGHS choose.
+    /// HiGHS threads for the whole step; 0 = every core. A solve running on a rayon worker
+    /// shares them with the pool's other workers (see [`highs_threads`]).
     pub threads: u32,
 }
 
@@ -261,28 +262,79 @@ impl MipModel {
     }
 
     /// Solves the levels in order, each keeping the optimum of the ones before (within a
-    /// tolerance), warm-starting each from the previous solution. Stops at the first level
-    /// without a solution. The time limit is shared by all levels.
+    /// tolerance), warm-starting each from the previous solution. Every level gets its own
+    /// time budget: what is left, minus a reserve for each later level (see
+    /// `LATER_LEVEL_SHARE`). Once a solution exists every level reports
+    /// one: a level that stopped without improving it, or that had no time left, reports the
+    /// value of that solution and the best bound known (HiGHS's or the variables' bounds).
+    /// Stops only when a level is infeasible or no solution was ever found.
     pub fn solve_lexicographic(
         &self,
         levels: &[(Expression, Sense)],
         options: &MipOptions,
         warm: Option<&[(Variable, f64)]>,
     ) -> Result<LexResult, MipError> {
+        let exact: Vec<(Expression, Sense, f64)> =
+            levels.iter().map(|(e, s)| (e.clone(), *s, 0.0)).collect();
+        self.solve_lexicographic_tolerant(&exact, options, warm, &[])
+    }
+
+    /// [`Self::solve_lexicographic`] with a relative gap per level at which HiGHS may stop
+    /// (0 = proven optimal); the reported bound and gap stay HiGHS's. `known[i]`, when
+    /// given, is a bound of level `i` from a relaxation, valid when the relaxation's earlier
+    /// levels have the same optima: when the start point `warm` (which must then be
+    /// feasible) meets it and every earlier level met its own, the level is proven without a
+    /// solve and pinned at the start's value.
+    pub fn solve_lexicographic_tolerant(
+        &self,
+        levels: &[(Expression, Sense, f64)],
+        options: &MipOptions,
+        warm: Option<&[(Variable, f64)]>,
+        known: &[Option<f64>],
+    ) -> Result<LexResult, MipError> {
         let start = Instant::now();
         let mut results: Vec<MipResult> = Vec::new();
         let mut fixed: Vec<Constraint> = Vec::new();
         let mut start_point: Option<Vec<(Variable, f64)>> = warm.map(<[_]>::to_vec);
-        for (objective, sense) in levels {
-            let remaining = (options.time_limit_s - start.elapsed().as_secs_f64()).max(1.0);
-            let opts = MipOptions {
-                time_limit_s: remaining,
-                ..*options
+        // A known bound holds for its level only when every level before met its own: the
+        // caller's relaxation then has the same earlier optima.
+        let mut known_so_far = true;
+        // The last solution found, which satisfies every level pinned so far.
+        let mut incumbent: Option<MipResult> = None;
+        for (i, (objective, sense, rel_gap)) in levels.iter().enumerate() {
+            let remaining = options.time_limit_s - start.elapsed().as_secs_f64();
+            let later = (levels.len() - i - 1) as f64;
+            let share = (remaining - later * LATER_LEVEL_SHARE * options.time_limit_s)
+                .max(remaining / (later + 1.0));
+            let proven = match (known.get(i).copied().flatten(), start_point.as_deref()) {
+                (Some(bound), Some(point)) if known_so_far => {
+                    self.met_by_start(objective, bound, point)
+                }
+                _ => None,
             };
-            let r = self.solve_with(objective, *sense, &opts, start_point.as_deref(), &fixed)?;
+            known_so_far &= proven.is_some();
+            let mut r = if let Some(r) = proven {
+                r
+            } else if share >= MIN_LEVEL_SECONDS || incumbent.is_none() {
+                let opts = MipOptions {
+                    time_limit_s: share.max(MIN_LEVEL_SECONDS),
+                    ..*options
+                };
+                let start = start_point.as_deref();
+                self.solve_gap(objective, *sense, &opts, start, &fixed, *rel_gap)?
+            } else {
+                self.unsolved()
+            };
             if !r.status.has_solution() {
-                results.push(r);
-                break;
+                match &incumbent {
+                    Some(best) if r.status != SolveStatus::Infeasible => {
+                        r = self.report_incumbent(objective, *sense, best, r.bound, r.seconds);
+                    }
+                    _ => {
+                        results.push(r);
+                        break;
+                    }
+                }
             }
             let value = r.objective;
             let slack = 1e-6 + 1e-9 * value.abs();
@@ -291,9 +343,134 @@ impl MipModel {
                 Sense::Maximise => good_lp::constraint::geq(objective.clone(), value - slack),
             });
             start_point = Some(self.order.iter().map(|&v| (v, r.value(v))).collect());
+            incumbent = Some(r.clone());
             results.push(r);
         }
+        // Later levels may improve an earlier level that was not proven (its pin only bounds
+        // it); every level reports the plan finally written.
+        if let Some(last) = results.last().filter(|r| r.status.has_solution()).cloned() {
+            for (r, (objective, sense, _)) in results.iter_mut().zip(levels) {
+                if !r.status.has_solution() {
+                    continue;
+                }
+                // Only a real improvement counts: within its pin's slack the final plan may
+                // sit a hair worse on a continuous variable that does not change the plan.
+                let written = evaluate(objective, &last.index, &last.values);
+                r.objective = match sense {
+                    Sense::Minimise => r.objective.min(written),
+                    Sense::Maximise => r.objective.max(written),
+                };
+                r.gap = relative_gap(r.objective, r.bound);
+                r.status = if r.gap <= PROVEN_GAP {
+                    SolveStatus::Optimal
+                } else {
+                    SolveStatus::Feasible
+                };
+            }
+        }
         Ok(LexResult { levels: results })
+    }
+
+    /// The start point as a proven solution of a level, when its value there meets `bound`.
+    fn met_by_start(
+        &self,
+        objective: &Expression,
+        bound: f64,
+        point: &[(Variable, f64)],
+    ) -> Option<MipResult> {
+        let index = self.index();
+        let mut values = vec![0.0; self.order.len()];
+        for &(v, x) in point {
+            if let Some(&i) = index.get(&v) {
+                values[i] = x;
+            }
+        }
+        let value = evaluate(objective, &index, &values);
+        (relative_gap(value, bound) <= PROVEN_GAP).then(|| MipResult {
+            status: SolveStatus::Optimal,
+            objective: value,
+            bound: tighten(bound, value),
+            gap: relative_gap(value, tighten(bound, value)),
+            seconds: 0.0,
+            values,
+            reduced: Vec::new(),
+            index: std::sync::Arc::new(index),
+        })
+    }
+
+    /// A level not solved (no time left): no solution, no bound yet.
+    fn unsolved(&self) -> MipResult {
+        MipResult {
+            status: SolveStatus::TimeLimit,
+            objective: f64::NAN,
+            bound: f64::NAN,
+            gap: f64::INFINITY,
+            seconds: 0.0,
+            values: vec![0.0; self.order.len()],
+            reduced: Vec::new(),
+            index: std::sync::Arc::new(self.index()),
+        }
+    }
+
+    /// The previous level's solution reported at a level that could not improve it: its value
+    /// there, against the better of the solver's bound (`solver_bound`, NaN when none) and
+    /// the variables' own bounds.
+    fn report_incumbent(
+        &self,
+        objective: &Expression,
+        sense: Sense,
+        best: &MipResult,
+        solver_bound: f64,
+        seconds: f64,
+    ) -> MipResult {
+        let value = evaluate(objective, &best.index, &best.values);
+        let bound = honest_bound(sense, value, solver_bound, self.box_bound(objective, sense));
+        let gap = relative_gap(value, bound);
+        MipResult {
+            status: if gap <= PROVEN_GAP {
+                SolveStatus::Optimal
+            } else {
+                SolveStatus::Feasible
+            },
+            objective: value,
+            bound,
+            gap,
+            seconds,
+            values: best.values.clone(),
+            reduced: Vec::new(),
+            index: best.index.clone(),
+        }
+    }
+
+    fn index(&self) -> HashMap<Variable, usize> {
+        self.order
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (v, i))
+            .collect()
+    }
+
+    /// The best `objective` can be over the variables' own bounds alone: a bound valid for
+    /// every feasible point, whatever the constraints (±infinity when a variable is free).
+    pub fn box_bound(&self, objective: &Expression, sense: Sense) -> f64 {
+        let defs: HashMap<Variable, (f64, f64)> = self
+            .vars
+            .iter_variables_with_def()
+            .map(|(v, d)| (v, (d.get_min(), d.get_max())))
+            .collect();
+        let mut total = objective.constant();
+        for (v, c) in objective.clone().linear_coefficients() {
+            if c == 0.0 {
+                continue;
+            }
+            let (lo, hi) = defs
+                .get(&v)
+                .copied()
+                .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+            let best_low = matches!(sense, Sense::Minimise) == (c > 0.0);
+            total += c * if best_low { lo } else { hi };
+        }
+        total
     }
 
     fn solve_with(
@@ -304,13 +481,20 @@ impl MipModel {
         warm: Option<&[(Variable, f64)]>,
         extra: &[Constraint],
     ) -> Result<MipResult, MipError> {
+        self.solve_gap(objective, sense, options, warm, extra, 0.0)
+    }
+
+    fn solve_gap(
+        &self,
+        objective: &Expression,
+        sense: Sense,
+        options: &MipOptions,
+        warm: Option<&[(Variable, f64)]>,
+        extra: &[Constraint],
+        rel_gap: f64,
+    ) -> Result<MipResult, MipError> {
         let started = Instant::now();
-        let index: HashMap<Variable, usize> = self
-            .order
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| (v, i))
-            .collect();
+        let index = self.index();
         if self.order.is_empty() {
             // Nothing to decide (e.g. a pairing with no admissible helper): the objective is
             // its constant, proven. HiGHS itself panics on reading back a model without
@@ -344,16 +528,14 @@ impl MipModel {
             model.set_option("output_flag", true);
             model.set_option("log_to_console", true);
         }
-        model.set_option("mip_rel_gap", 0.0);
+        model.set_option("mip_rel_gap", rel_gap);
         model.set_option("mip_abs_gap", 1e-6);
         model.set_option("time_limit", options.time_limit_s.max(0.1));
         model.set_option("random_seed", 0);
         if !self.presolve {
             model.set_option("presolve", "off");
         }
-        if options.threads > 0 {
-            model.set_option("threads", options.threads as i32);
-        }
+        model.set_option("threads", claim_highs_threads(options.threads) as i32);
         for (name, value) in &self.int_options {
             let _ = model.try_set_option(name.as_str(), *value);
         }
@@ -413,31 +595,33 @@ impl MipModel {
             (vec![0.0; self.order.len()], Vec::new())
         };
         let objective_value = if status.has_solution() {
-            objective.constant()
-                + objective
-                    .clone()
-                    .linear_coefficients()
-                    .map(|(v, c)| {
-                        c * index
-                            .get(&v)
-                            .and_then(|&i| values.get(i))
-                            .copied()
-                            .unwrap_or(0.0)
-                    })
-                    .sum::<f64>()
+            evaluate(objective, &index, &values)
         } else {
             f64::NAN
         };
-        let bound = if !status.has_solution() {
+        let solver_bound = if status == SolveStatus::Infeasible {
             f64::NAN
         } else if is_mip {
+            // HiGHS reports ±infinity until it has a dual bound; NaN marks "none".
             solved
                 .double_info_value(c"mip_dual_bound")
                 .ok()
                 .filter(|b| b.is_finite())
-                .unwrap_or(objective_value)
-        } else {
+                .unwrap_or(f64::NAN)
+        } else if status == SolveStatus::Optimal {
             objective_value
+        } else {
+            f64::NAN
+        };
+        let bound = if status == SolveStatus::Infeasible {
+            f64::NAN
+        } else {
+            let trivial = self.box_bound(objective, sense);
+            if status.has_solution() {
+                honest_bound(sense, objective_value, solver_bound, trivial)
+            } else {
+                better_bound(sense, solver_bound, trivial)
+            }
         };
         let bound = if status == SolveStatus::Optimal {
             tighten(bound, objective_value)
@@ -445,6 +629,12 @@ impl MipModel {
             bound
         };
         let gap = relative_gap(objective_value, bound);
+        // A stop at the limit whose bound meets the incumbent is a proof all the same.
+        let status = if status == SolveStatus::Feasible && gap <= PROVEN_GAP {
+            SolveStatus::Optimal
+        } else {
+            status
+        };
         Ok(MipResult {
             status,
             objective: objective_value,
@@ -458,6 +648,57 @@ impl MipModel {
     }
 }
 
+/// A level is proven when its gap is at most this (SPEC.md).
+pub const PROVEN_GAP: f64 = 1e-6;
+
+/// Share of a lexicographic solve's time limit kept for each level after the current one,
+/// so a hard level cannot starve the later ones while an easy run leaves it nearly all.
+const LATER_LEVEL_SHARE: f64 = 0.1;
+
+/// The least time a lexicographic level is given when it is solved at all.
+const MIN_LEVEL_SECONDS: f64 = 0.1;
+
+/// Value of `objective` at `values` (indexed by `index`).
+fn evaluate(objective: &Expression, index: &HashMap<Variable, usize>, values: &[f64]) -> f64 {
+    objective.constant()
+        + objective
+            .clone()
+            .linear_coefficients()
+            .map(|(v, c)| {
+                c * index
+                    .get(&v)
+                    .and_then(|&i| values.get(i))
+                    .copied()
+                    .unwrap_or(0.0)
+            })
+            .sum::<f64>()
+}
+
+/// The tighter of two valid bounds (NaN = none).
+fn better_bound(sense: Sense, a: f64, b: f64) -> f64 {
+    match (a.is_nan(), b.is_nan()) {
+        (true, _) => b,
+        (_, true) => a,
+        _ => match sense {
+            Sense::Minimise => a.max(b),
+            Sense::Maximise => a.min(b),
+        },
+    }
+}
+
+/// The reported bound of a solved level: the tighter of the solver's and the trivial one,
+/// never past the objective of the solution in hand (which is itself attained).
+fn honest_bound(sense: Sense, objective: f64, solver: f64, trivial: f64) -> f64 {
+    let b = better_bound(sense, solver, trivial);
+    if b.is_nan() {
+        return b;
+    }
+    match sense {
+        Sense::Minimise => b.min(objective),
+        Sense::Maximise => b.max(objective),
+    }
+}
+
 /// HiGHS proves optimality to 1e-6 absolute; report the bound as the objective then, so a
 /// proven step shows gap 0 rather than rounding noise.
 fn tighten(bound: f64, objective: f64) -> f64 {
@@ -468,7 +709,8 @@ fn tighten(bound: f64, objective: f64) -> f64 {
     }
 }
 
-/// |objective − bound| / |objective|, HiGHS's own definition; 0 when both are 0.
+/// SPEC.md's gap: |objective − bound| / max(1, |objective|); infinite without a solution or
+/// a bound.
 pub fn relative_gap(objective: f64, bound: f64) -> f64 {
     if !objective.is_finite() || !bound.is_finite() {
         return f64::INFINITY;
@@ -476,11 +718,53 @@ pub fn relative_gap(objective: f64, bound: f64) -> f64 {
     let diff = (objective - bound).abs();
     if diff <= 1e-9 {
         0.0
-    } else if objective.abs() < 1e-12 {
-        f64::INFINITY
     } else {
-        diff / objective.abs()
+        diff / objective.abs().max(1.0)
     }
+}
+
+unsafe extern "C" {
+    /// HiGHS's C API: drops this thread's task scheduler, so the next solve on the thread
+    /// can start one with another thread count.
+    fn Highs_resetGlobalScheduler(blocking: i32);
+}
+
+thread_local! {
+    /// Threads of the HiGHS scheduler this OS thread started (0 = none yet). HiGHS keeps one
+    /// scheduler per calling thread and refuses a solve asking for another count.
+    static SCHEDULER_THREADS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// HiGHS threads for one solve under a step's `threads` (0 = every core): all of them on a
+/// plain thread; on a rayon worker, an even share with the pool's other workers, who run
+/// solves of their own (parts, tracks, variants), at least one.
+pub fn highs_threads(threads: u32) -> u32 {
+    let total = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
+    } else {
+        threads
+    };
+    let share = match rayon::current_thread_index() {
+        Some(_) => total / rayon::current_num_threads().max(1) as u32,
+        None => total,
+    };
+    share.max(1)
+}
+
+/// [`highs_threads`], with this thread's HiGHS scheduler reset when it was started with
+/// another count.
+fn claim_highs_threads(threads: u32) -> u32 {
+    let n = highs_threads(threads);
+    SCHEDULER_THREADS.with(|cell| {
+        let current = cell.get();
+        if current != 0 && current != n {
+            // SAFETY: no HiGHS solve is running on this thread (solves are synchronous), and
+            // the scheduler is recreated by the next solve.
+            unsafe { Highs_resetGlobalScheduler(1) };
+        }
+        cell.set(n);
+    });
+    n
 }
 
 #[cfg(test)]
@@ -566,6 +850,103 @@ mod tests {
             .expect("solve");
         assert!((r.objective - 3.0).abs() < 1e-9);
         assert!((r.reduced_cost(b) - 2.0).abs() < 1e-7);
+    }
+}
+
+#[cfg(test)]
+mod honesty_tests {
+    use super::*;
+
+    #[test]
+    fn gap_follows_spec() {
+        assert_eq!(relative_gap(0.0, 0.0), 0.0);
+        // Below 1 the denominator is 1, not the objective.
+        assert!((relative_gap(0.5, 0.0) - 0.5).abs() < 1e-12);
+        assert!((relative_gap(200.0, 100.0) - 0.5).abs() < 1e-12);
+        assert!(relative_gap(1.0, f64::NAN).is_infinite());
+    }
+
+    #[test]
+    fn box_bound_uses_variable_bounds() {
+        let mut m = MipModel::new();
+        let a = m.integer(0.0, 4.0);
+        let b = m.integer(-1.0, 2.0);
+        let e = 3.0 * a - 2.0 * b + 1.0;
+        assert_eq!(m.box_bound(&e, Sense::Minimise), 1.0 - 4.0);
+        assert_eq!(m.box_bound(&e, Sense::Maximise), 1.0 + 12.0 + 2.0);
+    }
+
+    #[test]
+    fn a_level_without_time_reports_the_plan_and_a_valid_bound() {
+        // Level 1 is solved (a level without an incumbent always is); level 2 gets no time
+        // and must report the value of level 1's solution and a bound at or below the best
+        // possible, never the objective copied.
+        let mut m = MipModel::new();
+        let x: Vec<Variable> = (0..4).map(|_| m.binary()).collect();
+        let all: Expression = x.iter().copied().map(Expression::from).sum();
+        m.constrain(good_lp::constraint::geq(all.clone(), 2.0));
+        let cost: Expression = x
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (i as f64 + 1.0) * v)
+            .sum();
+        let levels = vec![
+            (all.clone(), Sense::Minimise),
+            (cost.clone(), Sense::Minimise),
+        ];
+        let options = MipOptions {
+            time_limit_s: 0.05,
+            threads: 1,
+        };
+        let r = m
+            .solve_lexicographic(&levels, &options, None)
+            .expect("solve");
+        assert_eq!(r.levels.len(), 2, "no level is left out");
+        assert_eq!(r.levels[0].status, SolveStatus::Optimal);
+        let second = &r.levels[1];
+        let plan = r.solution().expect("a plan");
+        let written: f64 = x
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (i as f64 + 1.0) * plan.value(v))
+            .sum();
+        assert!((second.objective - written).abs() < 1e-9);
+        // The true optimum is 3 (x0 + x1); the bound must not exceed it.
+        assert!(second.bound <= 3.0 + 1e-9, "bound {}", second.bound);
+        assert!((second.gap - relative_gap(second.objective, second.bound)).abs() < 1e-12);
+        if second.gap > PROVEN_GAP {
+            assert_eq!(second.status, SolveStatus::Feasible);
+        }
+    }
+
+    #[test]
+    fn threads_are_all_cores_outside_a_pool_and_shared_inside() {
+        assert_eq!(highs_threads(3), 3);
+        assert!(highs_threads(0) >= 1);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("pool");
+        assert_eq!(pool.install(|| highs_threads(4)), 2);
+        assert_eq!(pool.install(|| highs_threads(1)), 1);
+    }
+
+    #[test]
+    fn solves_with_different_thread_counts_on_one_thread() {
+        // HiGHS refuses a solve whose thread count differs from the scheduler this thread
+        // started; the scheduler is reset in between.
+        let mut m = MipModel::new();
+        let a = m.integer(0.0, 3.0);
+        for threads in [2, 1, 2] {
+            let options = MipOptions {
+                time_limit_s: 10.0,
+                threads,
+            };
+            let r = m
+                .solve(&Expression::from(a), Sense::Maximise, &options, None)
+                .expect("solve");
+            assert_eq!(r.int(a), 3);
+        }
     }
 }
 

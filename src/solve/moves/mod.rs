@@ -11,6 +11,7 @@ pub mod arcs;
 pub mod classes;
 pub mod explain;
 pub mod extract;
+pub mod floor_start;
 pub mod model;
 pub mod pins;
 #[cfg(test)]
@@ -35,7 +36,7 @@ use crate::domain::stage::SlotStage;
 use crate::error::Error;
 use crate::io::summary::{num, step_block};
 use crate::plan::{MoveRow, PairingRow, ReturnRow};
-use crate::solve::mip::{MipOptions, SolveStatus, relative_gap};
+use crate::solve::mip::{MipOptions, PROVEN_GAP, SolveStatus, relative_gap};
 
 use arcs::{Arc, ArcKind};
 use classes::Class;
@@ -409,15 +410,34 @@ fn plan_moves_with(
     } else {
         None
     };
-    let (parts, rest) = components(&ctx, &classes, &arcs);
+    let (parts, rest) = components(&ctx, &classes, &arcs, true);
+    let start = match floor {
+        Some(req) if aggregate && parts.len() == 1 => {
+            let (split, _) = components(&ctx, &classes, &arcs, false);
+            floor_start::floor_start(&ctx, &classes, &arcs, &split, req, options)?
+        }
+        _ => None,
+    };
+    let options = &MipOptions {
+        time_limit_s: (options.time_limit_s - started.elapsed().as_secs_f64()).max(1.0),
+        ..*options
+    };
     // The floor binds moves only, and every school with an arc is in one part when it is
     // on; the rest (no arcs) must not carry it.
-    let solved: Vec<Result<ComponentSolution, _>> = parts
-        .par_iter()
-        .map(|c| (c, floor))
-        .chain(rayon::iter::once((&rest, None)))
-        .map(|(c, f)| model::solve_component(&ctx, &classes, &arcs, c, f, Levels::All, options))
-        .collect();
+    let solve_all = || -> Vec<Result<ComponentSolution, _>> {
+        parts
+            .par_iter()
+            .map(|c| (c, floor, start.as_ref()))
+            .chain(rayon::iter::once((&rest, None, None)))
+            .map(|(c, f, st)| {
+                model::solve_component_from(&ctx, &classes, &arcs, c, f, Levels::All, options, st)
+            })
+            .collect()
+    };
+    let solved = match narrower_pool(options.threads) {
+        Some(pool) => pool.install(solve_all),
+        None => solve_all(),
+    };
     let mut sols = Vec::with_capacity(solved.len());
     for s in solved {
         sols.push(s?);
@@ -452,8 +472,29 @@ fn plan_moves_with(
         )));
     }
     let flows: Vec<(usize, u32)> = sols.iter().flat_map(|s| s.flows.iter().copied()).collect();
-    let stays: Vec<((usize, usize), u32)> =
+    let mut stays: Vec<((usize, usize), u32)> =
         sols.iter().flat_map(|s| s.stays.iter().copied()).collect();
+    let mut levels = levels;
+    // A shortage level stopped short of proof leaves who covers what to the later levels,
+    // which do not care; the plan written lets them cover as well as they can.
+    if let Some(l) = levels
+        .get_mut(1)
+        .filter(|l| l.status == SolveStatus::Feasible)
+    {
+        let (better, value) = best_cover(&ctx, &classes, &arcs, &flows, options)?;
+        if value < l.objective - 1e-9 {
+            stays = better;
+            l.objective = value;
+            if relative_gap(l.objective, l.bound) <= PROVEN_GAP {
+                l.status = SolveStatus::Optimal;
+            }
+        }
+    }
+    let status = levels
+        .iter()
+        .map(|l| l.status)
+        .reduce(SolveStatus::combine)
+        .unwrap_or(SolveStatus::Infeasible);
     let moves = extract::extract_moves(&ctx, &classes, &arcs, &flows);
     let after = extract::shortage_by_subject(&ctx, &classes, &arcs, &flows, &stays);
     let before = shortage_before(&ctx, &classes, options)?;
@@ -478,6 +519,85 @@ fn plan_moves_with(
         arcs: arcs.len(),
         level_names,
     })
+}
+
+/// A pool of `threads` workers when `[solver] threads` asks for fewer than the current pool
+/// has, so that parts solved side by side never use more cores than allowed (each solve then
+/// gets one HiGHS thread, see `mip::highs_threads`).
+fn narrower_pool(threads: u32) -> Option<rayon::ThreadPool> {
+    let wanted = threads as usize;
+    if wanted == 0 || wanted >= rayon::current_num_threads() {
+        return None;
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(wanted)
+        .build()
+        .ok()
+}
+
+/// ((class, subject), count) of members who stay and cover the subject.
+type Stays = Vec<((usize, usize), u32)>;
+
+/// Who covers which subject among those who stay, given the moves: the stays minimising the
+/// weighted shortage, and that shortage.
+fn best_cover(
+    ctx: &Context,
+    classes: &[Class],
+    arcs: &[Arc],
+    flows: &[(usize, u32)],
+    options: &MipOptions,
+) -> Result<(Stays, f64), Error> {
+    let mut left = classes.to_vec();
+    let mut demand = ctx.demand.clone();
+    for &(ai, x) in flows {
+        let a = &arcs[ai];
+        let c = &mut left[a.class];
+        c.teachers
+            .truncate(c.teachers.len().saturating_sub(x as usize));
+        if let Some(k) = a.subject
+            && let Some(d) = demand[a.dest].get_mut(&k)
+        {
+            *d = d.saturating_sub(x);
+        }
+    }
+    let after = Context {
+        inst: ctx.inst,
+        policy: ctx.policy,
+        grouping: ctx.grouping,
+        state: ctx.state,
+        subjects: ctx.subjects.clone(),
+        subject_index: ctx.subject_index.clone(),
+        demand,
+        weight: ctx.weight.clone(),
+        pairings: ctx.pairings.clone(),
+        partner_pairings: ctx.partner_pairings.clone(),
+        staff: ctx.staff.clone(),
+        caps: ctx.caps.clone(),
+        pins: ctx.pins,
+    };
+    let comp = Component {
+        schools: (0..ctx.inst.schools.len()).collect(),
+        classes: (0..left.len()).collect(),
+        arcs: Vec::new(),
+    };
+    let sol = model::solve_component(
+        &after,
+        &left,
+        &[],
+        &comp,
+        None,
+        Levels::ShortageOnly,
+        options,
+    )?;
+    let value = sol.levels.first().map_or(f64::INFINITY, |l| l.objective);
+    if !sol
+        .levels
+        .first()
+        .is_some_and(|l| l.status == SolveStatus::Optimal)
+    {
+        return Ok((Vec::new(), f64::INFINITY));
+    }
+    Ok((sol.stays, value))
 }
 
 /// Weighted shortage by subject after the returns with nobody moving; who covers which of
@@ -513,7 +633,12 @@ fn shortage_before(
 /// Splits the county into parts no constraint links: schools joined by an arc, a group's
 /// transfer sources (T2 cap), and, under the national floor, every school with an arc.
 /// Schools without arcs form one last part (`rest`) where only subject choice remains.
-fn components(ctx: &Context, classes: &[Class], arcs: &[Arc]) -> (Vec<Component>, Component) {
+fn components(
+    ctx: &Context,
+    classes: &[Class],
+    arcs: &[Arc],
+    join_floor: bool,
+) -> (Vec<Component>, Component) {
     let n = ctx.inst.schools.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(p: &mut [usize], mut x: usize) -> usize {
@@ -543,7 +668,7 @@ fn components(ctx: &Context, classes: &[Class], arcs: &[Arc]) -> (Vec<Component>
             let anchor = *group_anchor.entry(g).or_insert(s);
             union(&mut parent, anchor, s);
         }
-        if ctx.policy.rotation.national_floor {
+        if join_floor && ctx.policy.rotation.national_floor {
             let anchor = *floor_anchor.get_or_insert(s);
             union(&mut parent, anchor, s);
         }
@@ -577,8 +702,8 @@ fn components(ctx: &Context, classes: &[Class], arcs: &[Arc]) -> (Vec<Component>
     (parts.into_values().collect(), rest)
 }
 
-/// Sums the parts level by level: objectives and bounds add, statuses take the weakest,
-/// seconds take the longest (parts run side by side).
+/// Sums the parts level by level: objectives and bounds add, a level is proven when the
+/// summed gap is, seconds take the longest (parts run side by side).
 fn merge_levels(sols: &[ComponentSolution], n: usize) -> Vec<LevelStat> {
     (0..n)
         .map(|i| {
@@ -608,6 +733,15 @@ fn merge_levels(sols: &[ComponentSolution], n: usize) -> Vec<LevelStat> {
                         out.bound = f64::NAN;
                     }
                 }
+            }
+            // The summed bound bounds the summed objective: the level is proven when that
+            // gap is, whatever each part's own status says.
+            if out.status.has_solution() {
+                out.status = if relative_gap(out.objective, out.bound) <= PROVEN_GAP {
+                    SolveStatus::Optimal
+                } else {
+                    SolveStatus::Feasible
+                };
             }
             out
         })

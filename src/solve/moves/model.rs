@@ -11,6 +11,9 @@ use super::arcs::{Arc, ArcKind};
 use super::classes::Class;
 use crate::solve::mip::{MipError, MipModel, MipOptions, Sense, SolveStatus};
 
+/// The km level is solved to this relative gap, inside SPEC's 1e-6 for a proven level.
+pub const KM_REL_GAP: f64 = 5e-7;
+
 /// The level names of the rotation step, in order.
 pub const LEVELS: [&str; 4] = ["exchanges", "shortage", "teachers_moved", "km"];
 
@@ -61,6 +64,18 @@ pub struct FloorReq {
     pub key_share: f64,
 }
 
+/// A feasible plan of a component to start from, with bounds of its first levels proven
+/// on a relaxation (see `MipModel::solve_lexicographic_tolerant`).
+#[derive(Debug, Clone, Default)]
+pub struct Start {
+    /// (arc, flow).
+    pub flows: Vec<(usize, u32)>,
+    /// ((class, subject), count).
+    pub stays: Vec<((usize, usize), u32)>,
+    /// Per level, a bound valid when the earlier levels reach theirs.
+    pub known: Vec<Option<f64>>,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn solve_component(
     ctx: &Context,
@@ -70,6 +85,21 @@ pub fn solve_component(
     floor: Option<FloorReq>,
     levels: Levels,
     options: &MipOptions,
+) -> Result<ComponentSolution, MipError> {
+    solve_component_from(ctx, classes, arcs, comp, floor, levels, options, None)
+}
+
+/// [`solve_component`] from a feasible start.
+#[allow(clippy::too_many_arguments)]
+pub fn solve_component_from(
+    ctx: &Context,
+    classes: &[Class],
+    arcs: &[Arc],
+    comp: &Component,
+    floor: Option<FloorReq>,
+    levels: Levels,
+    options: &MipOptions,
+    start: Option<&Start>,
 ) -> Result<ComponentSolution, MipError> {
     let mut m = MipModel::new();
     // The flow model's LP is nearly integral; HiGHS's MIP presolve took longer than the
@@ -114,10 +144,9 @@ pub fn solve_component(
         *per_class.entry(a.class).or_default() += v;
         *per_class_terms.entry(a.class).or_default() += 1;
         moved += v;
-        // Whole metres: with exact km, near-equal distances left HiGHS closing a 1e-4 km
-        // gap for half a minute on hezhang; metres make the objective integral, so the root
-        // bound proves it. The reported km is recomputed exactly from the flows.
-        km += (a.km * 1000.0).round() * v;
+        // Exact km, solved to SPEC's gap (see `KM_REL_GAP`) rather than to zero: near-equal
+        // distances otherwise leave HiGHS closing a last 1e-4 km for half a minute.
+        km += a.km * v;
         match a.kind {
             ArcKind::Transfer => {
                 if let Some(g) = ctx.grouping.school_group[c.school] {
@@ -186,6 +215,7 @@ pub fn solve_component(
         }
     }
     let mut shortage = Expression::default();
+    let mut short_vars: Vec<((usize, usize), u32, Variable)> = Vec::new();
     // Kept out of the objective: HiGHS's dual bound would leave it out.
     let mut shortage_constant = 0.0;
     for &s in &comp.schools {
@@ -197,6 +227,7 @@ pub fn solve_component(
             match supply.remove(&(s, k)) {
                 Some(e) => {
                     let short = m.continuous(0.0, d as f64);
+                    short_vars.push(((s, k), d, short));
                     m.constrain(constraint::geq(short + e, d as f64));
                     shortage += w * short;
                 }
@@ -224,12 +255,57 @@ pub fn solve_component(
             .sum();
         objectives.push((changes, Sense::Minimise));
     }
-    let lex = m.solve_lexicographic(&objectives, options, None)?;
+    let tolerant: Vec<(Expression, Sense, f64)> = objectives
+        .into_iter()
+        .enumerate()
+        .map(|(i, (e, sense))| {
+            let gap = if levels == Levels::All && i == 3 {
+                KM_REL_GAP
+            } else {
+                0.0
+            };
+            (e, sense, gap)
+        })
+        .collect();
+    let warm = start.map(|st| {
+        let flow_of: BTreeMap<usize, u32> = st.flows.iter().copied().collect();
+        let stay_of: BTreeMap<(usize, usize), u32> = st.stays.iter().copied().collect();
+        let mut have: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+        let mut point: Vec<(Variable, f64)> = Vec::new();
+        for &(ai, v) in &flow_vars {
+            let x = flow_of.get(&ai).copied().unwrap_or(0);
+            if let Some(k) = arcs[ai].subject {
+                *have.entry((arcs[ai].dest, k)).or_default() += x;
+            }
+            point.push((v, x as f64));
+        }
+        for &(key, v) in &stay_vars {
+            let x = stay_of.get(&key).copied().unwrap_or(0);
+            *have.entry((classes[key.0].school, key.1)).or_default() += x;
+            point.push((v, x as f64));
+        }
+        for &(key, d, v) in &short_vars {
+            let x = d.saturating_sub(have.get(&key).copied().unwrap_or(0));
+            point.push((v, x as f64));
+        }
+        point
+    });
+    // The relaxation's shortage bound leaves out the same constant as this model's.
+    let known: Vec<Option<f64>> = start
+        .map(|st| {
+            st.known
+                .iter()
+                .enumerate()
+                .map(|(i, b)| b.map(|b| if i == 1 { b - shortage_constant } else { b }))
+                .collect()
+        })
+        .unwrap_or_default();
+    let lex = m.solve_lexicographic_tolerant(&tolerant, options, warm.as_deref(), &known)?;
     let shortage_level = match levels {
         Levels::All => 1,
         Levels::ShortageOnly => 0,
     };
-    let levels = lex
+    let level_stats = lex
         .levels
         .iter()
         .enumerate()
@@ -250,10 +326,10 @@ pub fn solve_component(
         })
         .collect();
     let mut out = ComponentSolution {
-        levels,
+        levels: level_stats,
         ..Default::default()
     };
-    let km_level = out.levels.len().min(4).checked_sub(1).filter(|&i| i == 3);
+    let km_level = (levels == Levels::All && out.levels.len() > 3).then_some(3);
     if let Some(sol) = lex.solution() {
         out.flows = flow_vars
             .iter()
@@ -263,18 +339,16 @@ pub fn solve_component(
             })
             .collect();
         if let Some(i) = km_level {
+            // The km of the rounded flows, which is what moves.csv adds up to; the bound
+            // stays HiGHS's, on the same exact distances.
             let exact: f64 = out
                 .flows
                 .iter()
                 .map(|&(ai, x)| arcs[ai].km * x as f64)
                 .sum();
             let l = &mut out.levels[i];
-            l.bound = if l.status == SolveStatus::Optimal {
-                exact
-            } else {
-                l.bound / 1000.0
-            };
             l.objective = exact;
+            l.bound = l.bound.min(exact);
         }
         out.stays = stay_vars
             .iter()

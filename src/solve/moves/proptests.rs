@@ -302,3 +302,125 @@ proptest! {
         prop_assert!(solve(&stricter).shortage_after() >= base - 1e-9);
     }
 }
+
+/// A random small county for the comparison with the per-teacher model: any slot stage,
+/// returning and continuing exchanges, road distances, `max_move_km`, the national floor and
+/// a lock.
+#[derive(Debug, Clone)]
+struct RefCase {
+    inst: Instance,
+    policy: Policy,
+    slot: SlotStage,
+    lock: Option<(usize, u8, usize)>,
+}
+
+prop_compose! {
+    fn ref_case_strategy()(base in case_strategy(),
+                           stages in proptest::collection::vec(0u8..4, 3),
+                           slot in 0usize..3,
+                           away in proptest::collection::vec((0u8..4, 0usize..4), 6),
+                           roads in proptest::collection::vec((0usize..4, 0usize..4, 1u8..40), 0..3),
+                           floor in 0u8..3, floor_share in 1u8..6, key_share in 0u8..2,
+                           eligible_years in 0u32..6,
+                           lock in proptest::option::of((0usize..8, 0u8..3, 0usize..4)))
+        -> RefCase {
+        let RefCase { mut inst, mut policy, .. } = RefCase {
+            inst: base.inst, policy: base.policy, slot: SlotStage::Primary, lock: None,
+        };
+        for (i, s) in [1usize, 2, 3].into_iter().enumerate() {
+            inst.schools[s].stage =
+                [Stage::Kindergarten, Stage::Primary, Stage::Middle, Stage::NineYear][stages[i] as usize];
+        }
+        // The helper can help every slot drawn.
+        inst.schools[0].stage = Stage::NineYear;
+        for (t, &(kind, home)) in inst.teachers.iter_mut().zip(&away) {
+            // kind 0: returns this summer; 1: exchange continues; otherwise at home.
+            if kind < 2 && home != t.school {
+                t.home_school = Some(home);
+                t.exchange_until = Some(if kind == 0 { 2026 } else { 2027 });
+            }
+        }
+        for &(a, b, km) in &roads {
+            if a != b {
+                inst.road_km.insert((a.min(b), a.max(b)), km as f64);
+            }
+        }
+        policy.rotation.national_floor = floor == 0;
+        policy.rotation.floor_share = floor_share as f64 / 10.0;
+        policy.rotation.floor_key_share = [0.0, 0.2][key_share as usize];
+        policy.rotation.eligible_years = eligible_years;
+        RefCase { inst, policy, slot: SlotStage::ALL[slot], lock }
+    }
+}
+
+fn solve_ref(c: &RefCase, aggregate: bool) -> Result<MovesOutcome, Error> {
+    let (g, mut p) = setup(&c.inst);
+    p[0].stage = c.slot;
+    let locks = c
+        .lock
+        .filter(|l| l.0 < c.inst.teachers.len())
+        .map(|(teacher, action, school)| crate::io::locks::LockRow {
+            file: "locks.csv".into(),
+            line: 2,
+            teacher,
+            action: match action {
+                0 => crate::io::locks::LockAction::Stay,
+                1 => crate::io::locks::LockAction::Move(school),
+                _ => crate::io::locks::LockAction::Avoid(school),
+            },
+        })
+        .into_iter()
+        .collect();
+    let pins = Pins::new(c.inst.teachers.len(), locks, None);
+    plan_moves_with(
+        &c.inst,
+        &c.policy,
+        &g,
+        &p,
+        &MipOptions::default(),
+        aggregate,
+        &pins,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, .. ProptestConfig::default() })]
+
+    /// The aggregated model equals the per-teacher-binary reference at every level, both
+    /// proven, and the rows add up to the reported moves and km.
+    #[test]
+    fn aggregated_model_equals_the_per_teacher_reference(c in ref_case_strategy()) {
+        let fast = solve_ref(&c, true);
+        let reference = solve_ref(&c, false);
+        match (&fast, &reference) {
+            (Ok(f), Ok(r)) => {
+                prop_assert_eq!(f.status, SolveStatus::Optimal);
+                prop_assert_eq!(r.status, SolveStatus::Optimal);
+                let got: Vec<f64> = f.levels.iter().map(|l| l.objective).collect();
+                let want: Vec<f64> = r.levels.iter().map(|l| l.objective).collect();
+                prop_assert_eq!(got.len(), want.len());
+                for (g, w) in got.iter().zip(&want) {
+                    prop_assert!((g - w).abs() <= 1e-6 * w.abs().max(1.0),
+                        "aggregated {:?} vs per teacher {:?}", got, want);
+                }
+                for l in &f.levels {
+                    prop_assert!(relative_gap(l.objective, l.bound) <= PROVEN_GAP);
+                }
+                prop_assert_eq!(f.moves.len() as f64, got[2]);
+                let km: f64 = f
+                    .moves
+                    .iter()
+                    .map(|m| {
+                        let a = c.inst.school_by_id(&m.from).expect("from");
+                        let b = c.inst.school_by_id(&m.to).expect("to");
+                        c.inst.distance(a, b)
+                    })
+                    .sum();
+                prop_assert!((km - got[3]).abs() <= 1e-6 * km.max(1.0), "rows {} vs level {}", km, got[3]);
+            }
+            (Err(_), Err(_)) => {}
+            _ => prop_assert!(false, "one model failed: {:?} / {:?}",
+                fast.as_ref().map(|o| o.status), reference.as_ref().map(|o| o.status)),
+        }
+    }
+}

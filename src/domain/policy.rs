@@ -912,7 +912,7 @@ pe = 2.0
             .unwrap_err()
             .to_string();
         assert!(err.contains("p.toml:2:1") && err.contains("\"county\""), "{err}");
-        let err = Policy::parse("[indicators]\nminimise_cv = true\n", "p.toml")
+        let err = Policy::parse("[indicators]\nminimize_cv_excess = true\n", "p.toml")
             .unwrap_err()
             .to_string();
         assert!(err.contains("did you mean `minimise_cv_excess`"), "{err}");

@@ -911,7 +911,10 @@ pe = 2.0
         let err = Policy::parse("[rotation]\ntransfer_scope = \"province\"\n", "p.toml")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("p.toml:2:1") && err.contains("\"county\""), "{err}");
+        assert!(
+            err.contains("p.toml:2:1") && err.contains("\"county\""),
+            "{err}"
+        );
         let err = Policy::parse("[indicators]\nminimize_cv_excess = true\n", "p.toml")
             .unwrap_err()
             .to_string();

@@ -89,8 +89,9 @@ pub fn build_arcs(ctx: &Context, classes: &[Class]) -> Vec<Arc> {
 }
 
 /// [`build_arcs`], and for every class `all_dests` selects, a covers-nothing arc to every
-/// destination it may reach, not only the nearest: for the cv level a move that covers
-/// nothing still changes where a key (or qualified, or PE/arts) teacher works.
+/// destination it may reach (where the covering arcs cannot carry the whole class), not
+/// only the nearest: for the cv level a move that covers nothing still changes where a key
+/// (or qualified, or PE/arts) teacher works.
 pub fn build_arcs_with(
     ctx: &Context,
     classes: &[Class],
@@ -117,8 +118,9 @@ pub fn build_arcs_with(
                     continue;
                 }
                 let km = ctx.inst.distance(a, b);
+                let first = arcs.len();
                 covered_arcs(ctx, c, ci, b, ArcKind::Transfer, km, n, &mut arcs);
-                if locked_to == Some(b) || every {
+                if locked_to == Some(b) || (every && covered_ub(&arcs[first..]) < n) {
                     arcs.push(Arc {
                         class: ci,
                         dest: b,
@@ -169,8 +171,9 @@ pub fn build_arcs_with(
                         continue;
                     }
                     let km = ctx.inst.distance(a, b);
+                    let first = arcs.len();
                     covered_arcs(ctx, c, ci, b, kind, km, cap, &mut arcs);
-                    if locked_to == Some(b) || every {
+                    if locked_to == Some(b) || (every && covered_ub(&arcs[first..]) < cap) {
                         arcs.push(Arc {
                             class: ci,
                             dest: b,
@@ -222,6 +225,13 @@ pub fn build_arcs_with(
         }
     }
     arcs
+}
+
+/// How many members the covering arcs to one destination can carry. A covers-nothing arc
+/// there is needed only beyond that: a flow on it could always cover a subject instead,
+/// which changes no count, cap, km or indicator and only adds supply.
+fn covered_ub(arcs: &[Arc]) -> u32 {
+    arcs.iter().map(|a| a.ub).sum()
 }
 
 #[allow(clippy::too_many_arguments)]

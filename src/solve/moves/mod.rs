@@ -11,6 +11,7 @@ pub mod arcs;
 pub mod classes;
 pub mod explain;
 pub mod extract;
+pub mod indicators;
 pub mod model;
 pub mod pins;
 #[cfg(test)]
@@ -412,10 +413,20 @@ fn plan_moves_with(
     let (parts, rest) = components(&ctx, &classes, &arcs);
     // The floor binds moves only, and every school with an arc is in one part when it is
     // on; the rest (no arcs) must not carry it.
+    // The cv level couples the county: its own pipeline, classes split by the indicators.
+    let cv_run = if policy.indicators.minimise_cv_excess {
+        Some(indicators::solve(&ctx, classes.clone(), floor, options)?)
+    } else {
+        None
+    };
     let solved: Vec<Result<ComponentSolution, _>> = parts
         .par_iter()
+        .filter(|_| !cv_run.as_ref().is_some_and(|r| r.proven()))
         .map(|c| (c, floor))
-        .chain(rayon::iter::once((&rest, None)))
+        .chain(
+            rayon::iter::once((&rest, None))
+                .filter(|_| !cv_run.as_ref().is_some_and(|r| r.proven())),
+        )
         .map(|(c, f)| model::solve_component(&ctx, &classes, &arcs, c, f, Levels::All, options))
         .collect();
     let mut sols = Vec::with_capacity(solved.len());
@@ -434,6 +445,15 @@ fn plan_moves_with(
         }
     }
     let mut level_names = LEVELS.to_vec();
+    let (classes, arcs) =
+        match cv_run.map(|r| indicators::fallback(&ctx, r, &classes, &arcs, &sols)) {
+            Some(run) => {
+                sols = vec![run.solution];
+                level_names.insert(2, indicators::CV_LEVEL);
+                (run.classes, run.arcs)
+            }
+            None => (classes, arcs),
+        };
     if pins.previous.is_some() {
         level_names.push(CHANGES_LEVEL);
     }

@@ -4,6 +4,7 @@
 mod common;
 mod excel;
 mod groups;
+mod indicators;
 mod locks;
 mod pairing;
 mod pairing_examples;

@@ -30,6 +30,10 @@ pub struct Headline {
     pub cv_after: Vec<Option<f64>>,
     /// Schools meeting each 2017 floor after the moves, summed over floors and levels.
     pub floors_met: Option<f64>,
+    /// Total CV excess E after the moves (summary `indicators.excess_after`).
+    pub cv_excess: Option<f64>,
+    /// Total km moved (the rotation step's `km` level).
+    pub km: Option<f64>,
     pub seconds: f64,
 }
 
@@ -97,6 +101,12 @@ impl Headline {
                 .filter_map(|f| num(f.get("meet_after")))
                 .sum()
         });
+        let rotation = root.get("rotation");
+        let km = rotation.and_then(|r| {
+            let names = r.get("levels")?.as_array()?;
+            let i = names.iter().position(|n| n.as_str() == Some("km"))?;
+            num(r.get("objective")?.get(i))
+        });
         Headline {
             status: status.unwrap_or_else(|| "not_run".into()),
             gap,
@@ -108,6 +118,8 @@ impl Headline {
             max_cap_used,
             cv_after,
             floors_met,
+            cv_excess: num(root.pointer("/indicators/excess_after")),
+            km,
             seconds,
         }
     }
@@ -136,6 +148,8 @@ impl Headline {
             }
         }
         c.push("floors_met".into());
+        c.push("cv_excess".into());
+        c.push("km".into());
         c.push("seconds".into());
         c
     }
@@ -156,6 +170,8 @@ impl Headline {
             (0..CV_KEYS.len() * LEVELS.len()).map(|i| self.cv_after.get(i).copied().flatten()),
         );
         v.push(self.floors_met);
+        v.push(self.cv_excess);
+        v.push(self.km);
         v.push(Some(self.seconds));
         v
     }

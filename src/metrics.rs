@@ -99,6 +99,14 @@ impl Measure {
             Measure::Qualified => "cv_qualified_per_100_students",
         }
     }
+    /// The measure's name in the `indicators` block (`key_primary`, ...).
+    pub fn short(self) -> &'static str {
+        match self {
+            Measure::Key => "key",
+            Measure::PeArts => "pe_arts",
+            Measure::Qualified => "qualified",
+        }
+    }
     pub fn floor_key(self) -> &'static str {
         match self {
             Measure::Key => "key_per_100_students",
@@ -106,6 +114,122 @@ impl Measure {
             Measure::Qualified => "qualified_per_100_students",
         }
     }
+}
+
+/// Whether a teacher counts in `measure` for `phase` (by main subject; no degree = not
+/// qualified).
+pub fn counts_in(
+    teacher: &crate::domain::instance::Teacher,
+    phase: Phase,
+    measure: Measure,
+) -> bool {
+    match measure {
+        Measure::Key => teacher.key,
+        Measure::PeArts => matches!(teacher.subject.as_str(), "pe" | "music" | "art"),
+        Measure::Qualified => phase.qualified(teacher.degree),
+    }
+}
+
+/// The 2017 evaluation's CV threshold: 0.50 primary, 0.45 middle.
+pub fn cv_threshold(phase: Phase) -> f64 {
+    match phase {
+        Phase::Primary => 0.50,
+        Phase::Middle => 0.45,
+    }
+}
+
+/// Student-weighted mean X̄ and spread S of per-school values; `None` without students.
+pub fn weighted_mean_sd(values: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let p: f64 = values.iter().map(|v| v.0).sum();
+    if p <= 0.0 {
+        return None;
+    }
+    let mean: f64 = values.iter().map(|&(pi, x)| pi / p * x).sum();
+    let var: f64 = values
+        .iter()
+        .map(|&(pi, x)| pi / p * (x - mean).powi(2))
+        .sum();
+    Some((mean, var.max(0.0).sqrt()))
+}
+
+/// One term of the total CV excess E (SPEC Objectives): max(0, (S − c·X̄) / X̄⁰); 0 when
+/// X̄⁰ = 0 (the term is left out) or there are no schools.
+pub fn excess_term(after: &[(f64, f64)], mean_before: f64, threshold: f64) -> f64 {
+    match weighted_mean_sd(after) {
+        Some((mean, sd)) if mean_before > 0.0 => ((sd - threshold * mean) / mean_before).max(0.0),
+        _ => 0.0,
+    }
+}
+
+/// One of the six CVs before and after the moves, against its threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CvIndicator {
+    pub phase: Phase,
+    pub measure: Measure,
+    pub threshold: f64,
+    pub cv_before: f64,
+    pub cv_after: f64,
+    pub excess_before: f64,
+    pub excess_after: f64,
+}
+
+/// The six CVs (measure-major) and their excess terms, from where teachers work after the
+/// returns (`before`) and in the coming year (`after`).
+pub fn cv_indicators(inst: &Instance, before: &[usize], after: &[usize]) -> Vec<CvIndicator> {
+    let mut out = Vec::new();
+    for measure in Measure::ALL {
+        for phase in Phase::ALL {
+            let vb = school_values(inst, before, phase, measure);
+            let va = school_values(inst, after, phase, measure);
+            let mean_before = weighted_mean_sd(&vb).map_or(0.0, |m| m.0);
+            let threshold = cv_threshold(phase);
+            out.push(CvIndicator {
+                phase,
+                measure,
+                threshold,
+                cv_before: weighted_cv(&vb),
+                cv_after: weighted_cv(&va),
+                excess_before: excess_term(&vb, mean_before, threshold),
+                excess_after: excess_term(&va, mean_before, threshold),
+            });
+        }
+    }
+    out
+}
+
+/// Total CV excess E = Σ of the six terms.
+pub fn total_excess(indicators: &[CvIndicator], after: bool) -> f64 {
+    indicators
+        .iter()
+        .map(|i| {
+            if after {
+                i.excess_after
+            } else {
+                i.excess_before
+            }
+        })
+        .sum()
+}
+
+/// The `indicators` block of summary.json.
+pub fn indicators_block(inst: &Instance, placement: &Placement) -> Value {
+    let all = cv_indicators(inst, &placement.before, &placement.after);
+    let mut cvs = Map::new();
+    for i in &all {
+        let mut e = Map::new();
+        e.insert("before".into(), num(i.cv_before));
+        e.insert("after".into(), num(i.cv_after));
+        e.insert("threshold".into(), num(i.threshold));
+        e.insert("excess_before".into(), num(i.excess_before));
+        e.insert("excess_after".into(), num(i.excess_after));
+        let key = format!("{}_{}", i.measure.short(), i.phase.as_str());
+        cvs.insert(key, Value::Object(e));
+    }
+    let mut m = Map::new();
+    m.insert("cvs".into(), Value::Object(cvs));
+    m.insert("excess_before".into(), num(total_excess(&all, false)));
+    m.insert("excess_after".into(), num(total_excess(&all, true)));
+    Value::Object(m)
 }
 
 /// Per school of the phase with students: (students, value per 100 students).
@@ -117,13 +241,7 @@ pub fn school_values(
 ) -> Vec<(f64, f64)> {
     let mut count = vec![0u32; inst.schools.len()];
     for (t, &s) in loc.iter().enumerate() {
-        let tt = &inst.teachers[t];
-        let counts = match measure {
-            Measure::Key => tt.key,
-            Measure::PeArts => matches!(tt.subject.as_str(), "pe" | "music" | "art"),
-            Measure::Qualified => phase.qualified(tt.degree),
-        };
-        if counts {
+        if counts_in(&inst.teachers[t], phase, measure) {
             count[s] += 1;
         }
     }
@@ -293,6 +411,7 @@ pub fn rotation_metrics(
         m.insert(measure.cv_key().into(), Value::Object(cv));
     }
     m.insert("floors".into(), Value::Object(floors));
+    m.insert("indicators".into(), indicators_block(inst, &placement));
     m
 }
 
@@ -307,6 +426,17 @@ mod tests {
         assert!((cv - 0.75f64.sqrt() / 2.5).abs() < 1e-12);
         assert!(weighted_cv(&[]).is_nan());
         assert_eq!(weighted_cv(&[(10.0, 2.0), (20.0, 2.0)]), 0.0);
+    }
+
+    #[test]
+    fn excess_term_matches_a_hand_computation() {
+        // X = 1 (P=100), 3 (P=300): X̄ = 2.5, S = sqrt(0.75) ≈ 0.866; c = 0.2: S − 0.5 = 0.366.
+        let v = [(100.0, 1.0), (300.0, 3.0)];
+        let e = excess_term(&v, 2.0, 0.2);
+        assert!((e - (0.75f64.sqrt() - 0.5) / 2.0).abs() < 1e-12);
+        assert_eq!(excess_term(&v, 2.0, 0.5), 0.0);
+        assert_eq!(excess_term(&v, 0.0, 0.2), 0.0);
+        assert_eq!(excess_term(&[], 1.0, 0.2), 0.0);
     }
 
     #[test]

@@ -70,6 +70,33 @@ pub struct RotationPolicy {
     pub floor_key_share: f64,
     pub eligible_years: u32,
     pub subject_weight: BTreeMap<String, f64>,
+    /// T1: where a transfer may go.
+    pub transfer_scope: TransferScope,
+}
+
+/// T1: `"group"` keeps transfers inside the teacher's group; `"county"` (县管校聘, seed 004
+/// §28) lets them go to any grouped school, still counted against the own group's cap (T2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferScope {
+    Group,
+    County,
+}
+
+impl TransferScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferScope::Group => "group",
+            TransferScope::County => "county",
+        }
+    }
+}
+
+/// `[indicators]`: the 2017 balance indicators as an objective level.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct IndicatorsPolicy {
+    /// The `cv_excess` level between shortage and teachers moved (SPEC Objectives).
+    pub minimise_cv_excess: bool,
 }
 
 /// `[solver]`.
@@ -88,6 +115,7 @@ pub struct Policy {
     pub tracks: Vec<TrackPolicy>,
     pub pairing: PairingPolicy,
     pub rotation: RotationPolicy,
+    pub indicators: IndicatorsPolicy,
     pub solver: SolverPolicy,
 }
 
@@ -118,6 +146,7 @@ impl Default for RotationPolicy {
             floor_key_share: 0.20,
             eligible_years: 6,
             subject_weight: BTreeMap::new(),
+            transfer_scope: TransferScope::Group,
         }
     }
 }
@@ -138,6 +167,7 @@ impl Default for Policy {
             tracks: Vec::new(),
             pairing: PairingPolicy::default(),
             rotation: RotationPolicy::default(),
+            indicators: IndicatorsPolicy::default(),
             solver: SolverPolicy::default(),
         }
     }
@@ -150,7 +180,14 @@ impl RotationPolicy {
     }
 }
 
-const TOP_KEYS: &[&str] = &["plan_year", "track", "pairing", "rotation", "solver"];
+const TOP_KEYS: &[&str] = &[
+    "plan_year",
+    "track",
+    "pairing",
+    "rotation",
+    "indicators",
+    "solver",
+];
 const TRACK_KEYS: &[&str] = &[
     "name",
     "stages",
@@ -186,7 +223,9 @@ const ROTATION_KEYS: &[&str] = &[
     "floor_key_share",
     "eligible_years",
     "subject_weight",
+    "transfer_scope",
 ];
+const INDICATORS_KEYS: &[&str] = &["minimise_cv_excess"];
 const SOLVER_KEYS: &[&str] = &["time_limit_s", "threads"];
 
 /// Every policy key SPEC.md defines, as `table.key` paths; scenario sweeps use this list.
@@ -196,6 +235,7 @@ pub fn known_key_paths() -> Vec<String> {
         ("track", TRACK_KEYS),
         ("pairing", PAIRING_KEYS),
         ("rotation", ROTATION_KEYS),
+        ("indicators", INDICATORS_KEYS),
         ("solver", SOLVER_KEYS),
     ] {
         out.extend(keys.iter().map(|k| format!("{table}.{k}")));
@@ -345,6 +385,18 @@ impl Policy {
             if let Some(v) = r.count(t, "eligible_years", s) {
                 rot.eligible_years = v as u32;
             }
+            if let Some(v) = r.string(t, "transfer_scope", s) {
+                match v.as_str() {
+                    "group" => rot.transfer_scope = TransferScope::Group,
+                    "county" => rot.transfer_scope = TransferScope::County,
+                    _ => r.bad(
+                        s,
+                        "transfer_scope",
+                        &format!("unknown scope {v:?}"),
+                        "use \"group\" (transfers inside the group) or \"county\" (县管校聘)",
+                    ),
+                }
+            }
             if let Some(w) = r.table(t, "subject_weight") {
                 for (subject, value) in w {
                     match value
@@ -362,6 +414,13 @@ impl Policy {
                         ),
                     }
                 }
+            }
+        }
+        if let Some(t) = r.table(table, "indicators") {
+            let s = Scope::Table("indicators");
+            r.unknown_keys(t, INDICATORS_KEYS, s);
+            if let Some(v) = r.boolean(t, "minimise_cv_excess", s) {
+                policy.indicators.minimise_cv_excess = v;
             }
         }
         if let Some(t) = r.table(table, "solver") {
@@ -917,6 +976,33 @@ pe = 2.0
         );
         let err = Policy::parse(&format!("{base}regroup_tolerance=-1\n"), "p.toml").unwrap_err();
         assert!(err.to_string().contains("regroup_tolerance"), "{err}");
+    }
+
+    #[test]
+    fn transfer_scope_and_indicators_parse_with_defaults_and_suggestions() {
+        let d = Policy::parse("", "p.toml").expect("empty policy");
+        assert_eq!(d.rotation.transfer_scope, TransferScope::Group);
+        assert!(!d.indicators.minimise_cv_excess);
+        let p = Policy::parse(
+            "[rotation]\ntransfer_scope = \"county\"\n[indicators]\nminimise_cv_excess = true\n",
+            "p.toml",
+        )
+        .expect("valid");
+        assert_eq!(p.rotation.transfer_scope, TransferScope::County);
+        assert!(p.indicators.minimise_cv_excess);
+        let err = Policy::parse("[rotation]\ntransfer_scope = \"province\"\n", "p.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("p.toml:2:1") && err.contains("\"county\""),
+            "{err}"
+        );
+        let err = Policy::parse("[indicators]\nminimize_cv_excess = true\n", "p.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did you mean `minimise_cv_excess`"), "{err}");
+        assert!(known_key_paths().contains(&"indicators.minimise_cv_excess".to_string()));
+        assert!(known_key_paths().contains(&"rotation.transfer_scope".to_string()));
     }
 
     #[test]

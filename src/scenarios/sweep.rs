@@ -400,4 +400,42 @@ mod tests {
         assert!(s.variants[1].policy.is_err());
         assert!(s.variants[2].policy.is_ok());
     }
+
+    #[test]
+    fn the_issue_13_levers_are_sweep_keys() {
+        let s = sweep("base = \"policy.toml\"\n[[variant]]\nname = \"levers\"\ngrid = { \"rotation.transfer_scope\" = [\"group\", \"county\"], \"indicators.minimise_cv_excess\" = [false, true] }\n")
+            .expect("valid sweep");
+        let got: Vec<(crate::domain::policy::TransferScope, bool)> = s.variants[1..]
+            .iter()
+            .map(|v| {
+                let p = v.policy.as_ref().expect("policy");
+                (p.rotation.transfer_scope, p.indicators.minimise_cv_excess)
+            })
+            .collect();
+        use crate::domain::policy::TransferScope::{County, Group};
+        assert_eq!(
+            got,
+            vec![
+                (Group, false),
+                (County, false),
+                (Group, true),
+                (County, true)
+            ]
+        );
+        let bad = sweep("base = \"policy.toml\"\n[[variant]]\nname = \"x\"\nset = { \"rotation.transfer_scope\" = \"province\" }\n")
+            .expect("sweep parses");
+        assert!(bad.variants[1].policy.is_err());
+    }
+
+    #[test]
+    fn the_hezhang_sweep_builds_every_variant() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/hezhang/sweep.toml");
+        let s = Sweep::load(&path).expect("hezhang sweep");
+        for v in &s.variants {
+            assert!(v.policy.is_ok(), "{}: {:?}", v.name, v.policy);
+        }
+        for name in ["cv-on", "county-scope", "county-cv"] {
+            assert!(s.variants.iter().any(|v| v.name == name), "{name}");
+        }
+    }
 }

@@ -7,6 +7,7 @@ mod common;
 mod excel;
 mod groups;
 mod groups_previous;
+mod indicators;
 mod locks;
 mod moves_oracle;
 mod pairing;

@@ -1,5 +1,6 @@
-//! The moves a class may make under T1, T3, T5, T9 and T10: transfers inside its group and
-//! exchanges along the pairings, each covering one subject at the destination.
+//! The moves a class may make under T1, T3, T5, T9 and T10: transfers inside its group (or,
+//! with `transfer_scope = "county"`, to any grouped school) and exchanges along the
+//! pairings, each covering one subject at the destination.
 //!
 //! Arcs that can never help are left out while keeping the model exact: a destination
 //! subject without demand adds nothing to supply, so all such moves of a class collapse
@@ -9,6 +10,7 @@
 
 use super::Context;
 use super::classes::Class;
+use crate::domain::policy::TransferScope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ArcKind {
@@ -51,8 +53,50 @@ pub fn may_go(ctx: &Context, c: &Class, to: usize) -> bool {
     }
 }
 
+/// T1: the schools a transfer from `from` may reach (before T3, T9, T10), ascending; empty
+/// for an ungrouped school, which has no cap to count a transfer against (T2).
+pub fn transfer_destinations(ctx: &Context, from: usize) -> Vec<usize> {
+    let Some(g) = ctx.grouping.school_group[from] else {
+        return Vec::new();
+    };
+    match ctx.policy.rotation.transfer_scope {
+        TransferScope::Group => ctx.grouping.groups[g]
+            .schools
+            .iter()
+            .copied()
+            .filter(|&b| b != from)
+            .collect(),
+        TransferScope::County => (0..ctx.inst.schools.len())
+            .filter(|&b| b != from && ctx.grouping.school_group[b].is_some())
+            .collect(),
+    }
+}
+
+/// T1 for one transfer: the group whose cap (T2) it counts against, if it is allowed.
+pub fn transfer_group(ctx: &Context, from: usize, to: usize) -> Option<usize> {
+    let g = ctx.grouping.school_group[from]?;
+    let to_group = ctx.grouping.school_group[to]?;
+    let allowed = match ctx.policy.rotation.transfer_scope {
+        TransferScope::Group => to_group == g,
+        TransferScope::County => true,
+    };
+    (allowed && from != to).then_some(g)
+}
+
 /// Every arc of every free class, in class order.
 pub fn build_arcs(ctx: &Context, classes: &[Class]) -> Vec<Arc> {
+    build_arcs_with(ctx, classes, &|_| false)
+}
+
+/// [`build_arcs`], and for every class `all_dests` selects, a covers-nothing arc to every
+/// destination it may reach (where the covering arcs cannot carry the whole class), not
+/// only the nearest: for the cv level a move that covers nothing still changes where a key
+/// (or qualified, or PE/arts) teacher works.
+pub fn build_arcs_with(
+    ctx: &Context,
+    classes: &[Class],
+    all_dests: &dyn Fn(&Class) -> bool,
+) -> Vec<Arc> {
     let mut arcs = Vec::new();
     let n_ex = ctx.policy.rotation.exchanges_per_pairing as u32;
     let floor = ctx.policy.rotation.national_floor;
@@ -65,19 +109,18 @@ pub fn build_arcs(ctx: &Context, classes: &[Class]) -> Vec<Arc> {
         // A move lock must reach its school even when the teacher covers nothing there and
         // it is not the nearest, so it gets its own covers-nothing arc.
         let locked_to = ctx.pins.move_to(c);
-        // Transfers (T1: inside the group; T9: destination's lowest level).
-        if let Some(g) = ctx.grouping.school_group[a] {
+        let every = all_dests(c);
+        // Transfers (T1: inside the group or the county; T9: destination's lowest level).
+        {
             let mut nearest: Option<(f64, usize)> = None;
-            for &b in &ctx.grouping.groups[g].schools {
-                if b == a
-                    || ctx.inst.schools[b].stage.levels().0 > c.max_level
-                    || !may_go(ctx, c, b)
-                {
+            for b in transfer_destinations(ctx, a) {
+                if ctx.inst.schools[b].stage.levels().0 > c.max_level || !may_go(ctx, c, b) {
                     continue;
                 }
                 let km = ctx.inst.distance(a, b);
+                let first = arcs.len();
                 covered_arcs(ctx, c, ci, b, ArcKind::Transfer, km, n, &mut arcs);
-                if locked_to == Some(b) {
+                if locked_to == Some(b) || (every && covered_ub(&arcs[first..]) < n) {
                     arcs.push(Arc {
                         class: ci,
                         dest: b,
@@ -92,6 +135,7 @@ pub fn build_arcs(ctx: &Context, classes: &[Class]) -> Vec<Arc> {
                 }
             }
             if floor
+                && !every
                 && (c.eligible || c.key)
                 && let Some((km, b)) = nearest
             {
@@ -127,8 +171,9 @@ pub fn build_arcs(ctx: &Context, classes: &[Class]) -> Vec<Arc> {
                         continue;
                     }
                     let km = ctx.inst.distance(a, b);
+                    let first = arcs.len();
                     covered_arcs(ctx, c, ci, b, kind, km, cap, &mut arcs);
-                    if locked_to == Some(b) {
+                    if locked_to == Some(b) || (every && covered_ub(&arcs[first..]) < cap) {
                         arcs.push(Arc {
                             class: ci,
                             dest: b,
@@ -142,7 +187,7 @@ pub fn build_arcs(ctx: &Context, classes: &[Class]) -> Vec<Arc> {
                         nearest = Some((km, b));
                     }
                 }
-                if let Some((km, b)) = nearest {
+                if let Some((km, b)) = nearest.filter(|_| !every) {
                     arcs.push(Arc {
                         class: ci,
                         dest: b,
@@ -180,6 +225,13 @@ pub fn build_arcs(ctx: &Context, classes: &[Class]) -> Vec<Arc> {
         }
     }
     arcs
+}
+
+/// How many members the covering arcs to one destination can carry. A covers-nothing arc
+/// there is needed only beyond that: a flow on it could always cover a subject instead,
+/// which changes no count, cap, km or indicator and only adds supply.
+fn covered_ub(arcs: &[Arc]) -> u32 {
+    arcs.iter().map(|a| a.ub).sum()
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -12,6 +12,7 @@ pub mod classes;
 pub mod explain;
 pub mod extract;
 pub mod floor_start;
+pub mod indicators;
 pub mod model;
 pub mod pins;
 #[cfg(test)]
@@ -424,7 +425,18 @@ fn plan_moves_with(
     };
     // The floor binds moves only, and every school with an arc is in one part when it is
     // on; the rest (no arcs) must not carry it.
+    // The cv level couples the county: its own pipeline, classes split by the indicators;
+    // the parts are solved only when it could not prove its levels (the fallback).
+    let cv_run = if policy.indicators.minimise_cv_excess {
+        Some(indicators::solve(&ctx, classes.clone(), floor, options)?)
+    } else {
+        None
+    };
+    let cv_proven = cv_run.as_ref().is_some_and(|r| r.proven());
     let solve_all = || -> Vec<Result<ComponentSolution, _>> {
+        if cv_proven {
+            return Vec::new();
+        }
         parts
             .par_iter()
             .map(|c| (c, floor, start.as_ref()))
@@ -454,6 +466,15 @@ fn plan_moves_with(
         }
     }
     let mut level_names = LEVELS.to_vec();
+    let (classes, arcs) =
+        match cv_run.map(|r| indicators::fallback(&ctx, r, &classes, &arcs, &sols)) {
+            Some(run) => {
+                sols = vec![run.solution];
+                level_names.insert(2, indicators::CV_LEVEL);
+                (run.classes, run.arcs)
+            }
+            None => (classes, arcs),
+        };
     if pins.previous.is_some() {
         level_names.push(CHANGES_LEVEL);
     }

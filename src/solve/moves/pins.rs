@@ -362,9 +362,7 @@ fn lock_ways(ctx: &Context, l: &LockRow) -> Result<Vec<Way>, String> {
         ));
     }
     let mut ways = Vec::new();
-    if let Some(g) = ctx.grouping.school_group[from]
-        && ctx.grouping.school_group[to] == Some(g)
-    {
+    if let Some(g) = super::arcs::transfer_group(ctx, from, to) {
         ways.push(Way::Transfer(g));
     }
     for (pi, p) in ctx.pairings.iter().enumerate() {
@@ -386,8 +384,14 @@ fn lock_ways(ctx: &Context, l: &LockRow) -> Result<Vec<Way>, String> {
             || "no group".to_string(),
             |g| format!("group {}", ctx.grouping.groups[g].id),
         );
+        let outside = match ctx.policy.rotation.transfer_scope {
+            crate::domain::policy::TransferScope::Group => "outside the teacher's group",
+            crate::domain::policy::TransferScope::County => {
+                "not a grouped school, or the teacher's school is in no group,"
+            }
+        };
         return Err(format!(
-            "T1 — {} is outside the teacher's group ({group}, at {}) and no pairing links the \
+            "T1 — {} is {outside} ({group}, at {}) and no pairing links the \
              two schools for an exchange",
             ctx.school_id(to),
             ctx.school_id(from)

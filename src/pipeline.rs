@@ -428,3 +428,47 @@ pub fn plan_steps_reporting(
         moves,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_without_a_solution_in_time_is_recorded_as_time_limit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let e = record_failure(
+            dir.path(),
+            Summary::default(),
+            "rotation",
+            Error::TimeLimit("rotation: no plan of moves found within 0.5 s".into()),
+        );
+        assert_eq!(e.exit_code(), crate::error::exit::TIME_LIMIT);
+        let s = Summary::load(dir.path());
+        let block = s.root.get("rotation").expect("rotation block");
+        assert_eq!(block["status"], "time_limit");
+        assert!(block["objective"].is_null() && block["bound"].is_null());
+        assert!(
+            block["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("0.5 s"))
+        );
+    }
+
+    #[test]
+    fn stale_files_and_listed_workbooks_go_but_nothing_outside() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plan = dir.path().join("plan");
+        std::fs::create_dir_all(&plan).expect("mkdir");
+        for f in ["moves.csv", "report.html", "plan.xlsx", "keep.txt"] {
+            std::fs::write(plan.join(f), "x").expect("write");
+        }
+        std::fs::write(dir.path().join("outside.xlsx"), "x").expect("write");
+        std::fs::write(plan.join(DERIVED_FILES), "plan.xlsx\n../outside.xlsx\n").expect("write");
+        remove_stale(&plan, AFTER_PAIRING).expect("remove");
+        for gone in ["moves.csv", "report.html", "plan.xlsx", DERIVED_FILES] {
+            assert!(!plan.join(gone).exists(), "{gone}");
+        }
+        assert!(plan.join("keep.txt").exists());
+        assert!(dir.path().join("outside.xlsx").exists());
+    }
+}

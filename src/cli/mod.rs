@@ -121,7 +121,7 @@ pub struct SolveArgs {
     /// [default: the policy's [solver] threads].
     #[arg(long, value_name = "N")]
     pub threads: Option<u32>,
-    /// Show HiGHS's own log on stderr (for a slow or surprising model).
+    /// Show HiGHS's own log, interleaved with rotaplan's output (for a slow or surprising model).
     #[arg(long)]
     pub verbose: bool,
 }

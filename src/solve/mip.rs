@@ -58,7 +58,7 @@ pub enum Sense {
     Maximise,
 }
 
-/// Whether HiGHS prints its own log on stderr: `--verbose`, set once by the command line.
+/// Whether HiGHS prints its own log (to standard output): `--verbose`, set once by the command line.
 static HIGHS_LOG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Shows (or hides) HiGHS's own log for every later solve of this process (`--verbose`).

@@ -96,9 +96,9 @@ pub fn track_problem(inst: &Instance, track: &TrackPolicy) -> TrackProblem {
     }
 }
 
-/// Forms the groups of every track of `policy` (in parallel). An infeasible track, or one
-/// with no solution within the time limit, is an [`Error::Infeasible`] naming the track and
-/// the numbers.
+/// Forms the groups of every track of `policy` (in parallel). An infeasible track is an
+/// [`Error::Infeasible`] naming the track and the numbers; one with no solution within the
+/// time limit an [`Error::TimeLimit`].
 pub fn form_groups(
     inst: &Instance,
     policy: &Policy,
@@ -211,7 +211,7 @@ pub fn solve_track_with(
             return Err(Error::Infeasible(explain::after_infeasible(&p, options)));
         }
         (None, _) => {
-            return Err(Error::Infeasible(format!(
+            return Err(Error::TimeLimit(format!(
                 "track {}: no grouping found within the time limit of {} s (status {}); raise --time-limit",
                 p.name,
                 options.time_limit_s,

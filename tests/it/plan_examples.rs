@@ -210,7 +210,16 @@ fn hezhang_plan_is_optimal_verified_and_golden() {
     let inst = root().join("instances/hezhang");
     let policy = inst.join("policy.toml");
     let out = dir.path().join("plan");
-    let (code, text) = rotaplan(&["plan", s(&inst), "--policy", s(&policy), "--out", s(&out)]);
+    let (code, text) = rotaplan(&[
+        "plan",
+        s(&inst),
+        "--policy",
+        s(&policy),
+        "--out",
+        s(&out),
+        "--lang",
+        "zh",
+    ]);
     assert_eq!(code, 0, "{text}");
     let summary: Value =
         serde_json::from_slice(&fs::read(out.join("summary.json")).expect("summary"))

@@ -245,6 +245,19 @@ pub fn step_rotate(
     dir: &Path,
     opts: &RunOptions,
 ) -> Result<MovesOutcome> {
+    let pins = load_pins(inst, opts)?;
+    step_rotate_pinned(inst, policy, dir, opts, pins)
+}
+
+/// [`step_rotate`] with the locks and the published plan already read (`plan` reads them
+/// before its groups step clears the folder, which may be the published plan's own).
+fn step_rotate_pinned(
+    inst: &Instance,
+    policy: &Policy,
+    dir: &Path,
+    opts: &RunOptions,
+    mut pins: Pins,
+) -> Result<MovesOutcome> {
     for (name, step) in [
         (plan_files::GROUPS, "groups"),
         (plan_files::PAIRINGS, "pair"),
@@ -257,7 +270,6 @@ pub fn step_rotate(
     }
     let grouping = Grouping::from_rows(inst, &plan_files::read_groups(dir)?)?;
     let pairing_rows = plan_files::read_pairings(dir)?;
-    let mut pins = load_pins(inst, opts)?;
     pins.lang = opts.lang;
     let solved = plan_moves_pinned(
         inst,
@@ -415,12 +427,15 @@ pub fn plan_steps_reporting(
     opts: &RunOptions,
     on_step: &mut dyn FnMut(StepDone<'_>),
 ) -> Result<PlanOutcome> {
+    // Read before the groups step removes the old plan's moves.csv: `--previous` may name
+    // the folder being re-planned.
+    let pins = load_pins(inst, opts)?;
     std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
     let groups = step_groups(inst, policy, dir, opts)?;
     on_step(StepDone::Groups(&groups));
     let pairing = step_pair(inst, policy, dir, opts)?;
     on_step(StepDone::Pairing(&pairing));
-    let moves = step_rotate(inst, policy, dir, opts)?;
+    let moves = step_rotate_pinned(inst, policy, dir, opts, pins)?;
     on_step(StepDone::Rotation(&moves));
     Ok(PlanOutcome {
         groups,

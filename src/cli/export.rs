@@ -36,7 +36,12 @@ pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
         Some(p) => Some(super::load_instance(p)?),
         None => None,
     };
-    let report = crate::io::xlsx_export::export_plan(dir, instance.as_ref(), &args.xlsx)?;
+    let report = crate::io::xlsx_export::export_plan_in(
+        dir,
+        instance.as_ref(),
+        &args.xlsx,
+        langs.documents,
+    )?;
     record_derived(dir, &args.xlsx)?;
     let counts: Vec<String> = crate::io::xlsx_export::SHEETS
         .iter()

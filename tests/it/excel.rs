@@ -4,15 +4,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use rotaplan::domain::Instance;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-}
+use crate::common::bin;
 
 fn run(args: &[&std::ffi::OsStr]) -> (i32, String) {
     let out = bin().args(args).output().expect("run rotaplan");

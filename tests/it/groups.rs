@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use rotaplan::domain::Instance;
 use rotaplan::domain::geography::TownshipGraph;
@@ -18,7 +17,7 @@ fn data() -> PathBuf {
 }
 
 fn run_groups(instance: &Path, policy: &Path, out: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+    crate::common::bin()
         .arg("groups")
         .arg(instance)
         .arg("--policy")

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/examples/schools-tiny")
@@ -40,7 +39,7 @@ fn plan_dir() -> tempfile::TempDir {
 
 fn rotate(plan: &Path, extra: &[&Path], flags: &[&str]) -> (i32, String) {
     let ex = example();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rotaplan"));
+    let mut cmd = crate::common::bin();
     cmd.arg("rotate")
         .arg(&ex)
         .arg("--policy")
@@ -94,7 +93,7 @@ fn summary(dir: &Path) -> serde_json::Value {
 
 fn verify(dir: &Path) {
     let ex = example();
-    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+    let out = crate::common::bin()
         .arg("verify")
         .arg(&ex)
         .arg("--policy")

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+    crate::common::bin()
 }
 
 fn hezhang() -> PathBuf {

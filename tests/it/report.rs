@@ -49,7 +49,7 @@ fn fixture() -> (tempfile::TempDir, tempfile::TempDir) {
 }
 
 fn report(inst: &Path, plan: &Path, lang: Option<&str>) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rotaplan"));
+    let mut cmd = crate::common::bin();
     cmd.arg("report").arg(inst).arg("--plan").arg(plan);
     if let Some(l) = lang {
         cmd.arg("--lang").arg(l);
@@ -397,7 +397,7 @@ fn hezhang_seed_plan_reports_every_school() {
         plan.path().join("pairings.csv"),
     )
     .expect("copy");
-    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+    let out = crate::common::bin()
         .arg("report")
         .arg(&hz)
         .arg("--plan")
@@ -523,7 +523,7 @@ fn a_chinese_run_writes_a_reason_for_every_move_and_no_english_sentence() {
     let policy = tiny_policy_with_every_reason(work.path());
     let plan = work.path().join("plan");
     let inst = root().join("tests/data/examples/schools-tiny");
-    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+    let out = crate::common::bin()
         .arg("plan")
         .arg(&inst)
         .arg("--policy")

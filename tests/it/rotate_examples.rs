@@ -9,7 +9,6 @@
 //! then fix the pairings.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use rotaplan::domain::Instance;
 
@@ -71,7 +70,7 @@ fn pairing_distance(inst: &Instance, rows: &[(&str, &str, &str)], cores: &[(&str
 
 fn rotate(name: &str, dir: &Path) -> serde_json::Value {
     let ex = example(name);
-    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+    let out = crate::common::bin()
         .arg("rotate")
         .arg(&ex)
         .arg("--policy")
@@ -247,7 +246,7 @@ fn townships_contiguous_reaches_the_expected_optimum() {
 fn rotate_without_pairings_says_which_step_to_run() {
     let dir = tempfile::tempdir().expect("tmp");
     let ex = example("schools-tiny");
-    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+    let out = crate::common::bin()
         .args(["rotate"])
         .arg(&ex)
         .arg("--policy")
@@ -275,7 +274,7 @@ fn an_unreachable_national_floor_is_explained_with_numbers() {
     let policy = std::fs::read_to_string(ex.join("policy.toml")).expect("policy")
         + "national_floor = true\nfloor_share = 0.9\n";
     std::fs::write(dir.path().join("policy.toml"), policy).expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+    let out = crate::common::bin()
         .arg("rotate")
         .arg(&ex)
         .arg("--policy")

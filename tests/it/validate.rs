@@ -2,7 +2,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,7 +20,7 @@ fn scratch() -> tempfile::TempDir {
 }
 
 fn validate(dir: &Path, policy: Option<&Path>) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rotaplan"));
+    let mut cmd = crate::common::bin();
     cmd.arg("validate").arg(dir);
     if let Some(p) = policy {
         cmd.arg("--policy").arg(p);

@@ -9,7 +9,6 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use rotaplan::domain::Policy;
 use rotaplan::verify::{VerifyReport, verify_plan};
@@ -103,7 +102,7 @@ fn rules(r: &VerifyReport) -> BTreeSet<&'static str> {
 }
 
 fn run_binary(dir: &Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+    let out = crate::common::bin()
         .arg("verify")
         .arg(instance())
         .arg("--policy")

@@ -13,12 +13,19 @@ pub fn example(name: &str) -> PathBuf {
     root().join("tests/data/examples").join(name)
 }
 
+/// The binary under a fixed locale: English on the terminal, Chinese documents (SPEC's
+/// reading of `C.UTF-8`), so that no test depends on the locale of the machine it runs on.
+pub fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rotaplan"));
+    cmd.env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .env("LC_ALL", "C.UTF-8");
+    cmd
+}
+
 /// Runs the binary; returns its exit code and stdout followed by stderr.
 pub fn rotaplan(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
-        .args(args)
-        .output()
-        .expect("run rotaplan");
+    let out = bin().args(args).output().expect("run rotaplan");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

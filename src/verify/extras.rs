@@ -72,6 +72,38 @@ impl PolicyExtras {
         out
     }
 
+    /// Reads the keys from `summary.json`'s effective `policy` object (TOML's key names; the
+    /// tracks under `track` or `tracks`). Used only when the audit is not given the policy
+    /// file, e.g. by `simulate`, whose policy lives in memory.
+    pub fn from_summary_policy(policy: &serde_json::Value) -> PolicyExtras {
+        let mut out = PolicyExtras::default();
+        let at = |a: &str, b: &str| policy.get(a).and_then(|t| t.get(b));
+        if at("rotation", "transfer_scope").and_then(|v| v.as_str()) == Some("county") {
+            out.transfer_scope = TransferScope::County;
+        }
+        out.minimise_cv_excess = at("indicators", "minimise_cv_excess")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        let tracks = policy
+            .get("track")
+            .or_else(|| policy.get("tracks"))
+            .and_then(|v| v.as_array());
+        for t in tracks.into_iter().flatten() {
+            let (Some(name), Some(stages)) = (
+                t.get("name").and_then(|v| v.as_str()),
+                t.get("core_stages").and_then(|v| v.as_array()),
+            ) else {
+                continue;
+            };
+            let stages = stages
+                .iter()
+                .filter_map(|v| v.as_str().and_then(Stage::parse))
+                .collect();
+            out.core_stages.insert(name.to_string(), stages);
+        }
+        out
+    }
+
     /// G3: whether a school of `stage` may lead a group of `track`.
     pub fn may_lead(&self, policy: &Policy, track: &str, stage: Stage) -> bool {
         match self.core_stages.get(track) {

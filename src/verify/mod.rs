@@ -100,14 +100,24 @@ pub struct Sources<'a> {
 }
 
 /// Reads the instance and the plan folder and audits the plan against `policy`. Keys the
-/// policy parser may not know (`transfer_scope`, `minimise_cv_excess`, `core_stages`) take
-/// their defaults; [`verify_plan_with_policy_file`] reads them from the file.
+/// policy parser may not know (`transfer_scope`, `minimise_cv_excess`, `core_stages`) are
+/// read from the summary's effective `policy` when there is one, else take their defaults;
+/// [`verify_plan_with_policy_file`] reads them from the policy file instead.
 pub fn verify_plan(instance_dir: &Path, policy: &Policy, plan_dir: &Path) -> Result<VerifyReport> {
     let sources = Sources {
         instance_dir,
         policy_file: None,
     };
-    read_and_verify(policy, &PolicyExtras::default(), plan_dir, sources)
+    let inst = crate::io::read_instance(instance_dir).map_err(Error::Input)?;
+    let plan = PlanFiles::read(plan_dir).map_err(Error::Input)?;
+    let extras = plan
+        .summary
+        .as_ref()
+        .and_then(|s| s.get("policy"))
+        .map(PolicyExtras::from_summary_policy)
+        .unwrap_or_default();
+    let geo = geo::Geo::read(&inst, instance_dir);
+    Ok(audit(&inst, policy, &extras, &plan, geo, Some(sources)))
 }
 
 /// As [`verify_plan`], with the policy file the plan was made from: its extra keys are read

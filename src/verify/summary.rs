@@ -261,7 +261,14 @@ fn provenance(a: &mut Audit, root: &Map<String, Value>, sources: Option<Sources>
     }
     if let Some(policy) = src.policy_file {
         let name = base(&policy.to_string_lossy()).unwrap_or_default();
-        let entry = listed(&name).or_else(|| {
+        // The writer keys a file by its name, or by its path as given when two share a name.
+        let exact = inputs.get(policy.to_string_lossy().as_ref()).map(|v| {
+            (
+                policy.display().to_string(),
+                v.as_str().unwrap_or("").to_string(),
+            )
+        });
+        let entry = exact.or_else(|| listed(&name)).or_else(|| {
             let tomls: Vec<_> = inputs
                 .iter()
                 .filter(|(k, _)| k.ends_with(".toml"))

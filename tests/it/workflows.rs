@@ -1,5 +1,7 @@
 //! Scenarios, multi-year simulation and batch runs, end to end through the binary.
 
+
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

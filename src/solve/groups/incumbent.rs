@@ -50,7 +50,7 @@ pub fn find_until(p: &TrackProblem, deadline: Deadline) -> Option<Assignment> {
         if start > 0 && deadline.passed() {
             break;
         }
-        let Some(open) = greedy_open(p, &cands, start > 0, &mut rng) else {
+        let Some(open) = greedy_open(p, &cands, start > 0, &mut rng, deadline) else {
             continue;
         };
         let Some(sol) = improve_cores(p, &cands, open, deadline) else {
@@ -97,12 +97,31 @@ fn greedy_open(
     cands: &[usize],
     randomise: bool,
     rng: &mut ChaCha8Rng,
+    deadline: Deadline,
 ) -> Option<Vec<usize>> {
     let nu = p.units.len();
     let mut nearest = vec![f64::INFINITY; nu];
     let mut open: Vec<usize> = Vec::new();
     let mut home_used = vec![false; nu];
     while open.len() < p.count {
+        if deadline.passed() {
+            // Out of time: the remaining cores go where units are farthest from any core.
+            let pick = cands
+                .iter()
+                .copied()
+                .filter(|&c| !home_used[p.cores[c].home])
+                .max_by(|&a, &b| {
+                    nearest[p.cores[a].home]
+                        .total_cmp(&nearest[p.cores[b].home])
+                        .then(b.cmp(&a))
+                })?;
+            home_used[p.cores[pick].home] = true;
+            open.push(pick);
+            for (u, n) in nearest.iter_mut().enumerate() {
+                *n = n.min(p.cost[u][pick]);
+            }
+            continue;
+        }
         let mut scored: Vec<(f64, usize)> = cands
             .iter()
             .filter(|&&c| !home_used[p.cores[c].home])

@@ -30,20 +30,47 @@ pub fn applies(p: &TrackProblem) -> bool {
     p.adjacency.is_none() && !p.has_balance() && p.count >= 1 && !p.cores.is_empty()
 }
 
+/// One knapsack item: reduced cost, whole students, unit.
+type Item = (f64, u64, usize);
+
 /// Minimum of Σ r_i x_i over 0-1 x with Σ w_i x_i ≤ cap and Σ x_i ≤ max_items, for items
-/// with negative r (others never help). Weights are whole students.
-fn knapsack(items: &mut [(f64, u64)], cap: Option<u64>, max_items: Option<usize>) -> f64 {
-    items.sort_by(|a, b| a.0.total_cmp(&b.0));
+/// with negative r (others never help); also the units taken (exactly when the table is
+/// solved with one cap, greedily otherwise: the subgradient only needs a direction).
+fn knapsack(items: &mut [Item], cap: Option<u64>, max_items: Option<usize>) -> (f64, Vec<usize>) {
+    items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+    let greedy = |items: &[Item]| {
+        let mut room = cap.map(|c| c as i64);
+        let mut slots = max_items;
+        let mut taken = Vec::new();
+        for &(_, w, u) in items {
+            if slots == Some(0) {
+                break;
+            }
+            if room.is_some_and(|r| (w as i64) > r) {
+                continue;
+            }
+            room = room.map(|r| r - w as i64);
+            slots = slots.map(|k| k - 1);
+            taken.push(u);
+        }
+        taken
+    };
     match (cap, max_items) {
-        (None, None) => items.iter().map(|i| i.0).sum(),
-        (None, Some(m)) => items.iter().take(m).map(|i| i.0).sum(),
+        (None, None) => (
+            items.iter().map(|i| i.0).sum(),
+            items.iter().map(|i| i.2).collect(),
+        ),
+        (None, Some(m)) => (
+            items.iter().take(m).map(|i| i.0).sum(),
+            items.iter().take(m).map(|i| i.2).collect(),
+        ),
         (Some(cap), m) => {
             let m = m.unwrap_or(items.len()).min(items.len());
             let cap = cap as usize;
             if (cap + 1) * (m + 1) <= TABLE_LIMIT && m < items.len() {
                 // best[k][w]: k items, weight w.
                 let mut best = vec![vec![0.0f64; cap + 1]; m + 1];
-                for &(r, w) in items.iter() {
+                for &(r, w, _) in items.iter() {
                     let w = w as usize;
                     if w > cap {
                         continue;
@@ -57,31 +84,47 @@ fn knapsack(items: &mut [(f64, u64)], cap: Option<u64>, max_items: Option<usize>
                         }
                     }
                 }
-                best.iter()
+                let value = best
+                    .iter()
                     .flat_map(|row| row.iter())
                     .copied()
-                    .fold(0.0, f64::min)
-            } else if cap < TABLE_LIMIT {
+                    .fold(0.0, f64::min);
+                (value, greedy(items))
+            } else if cap < TABLE_LIMIT && items.len() * (cap + 1) <= 4 * TABLE_LIMIT {
                 let mut best = vec![0.0f64; cap + 1];
-                for &(r, w) in items.iter() {
+                let mut keep = vec![vec![false; cap + 1]; items.len()];
+                for (i, &(r, w, _)) in items.iter().enumerate() {
                     let w = w as usize;
                     for c in (w..=cap).rev() {
                         let v = best[c - w] + r;
                         if v < best[c] {
                             best[c] = v;
+                            keep[i][c] = true;
                         }
                     }
                 }
-                best.iter().copied().fold(0.0, f64::min)
+                let (mut c, value) = best
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .fold((0, 0.0), |acc, (c, v)| if v < acc.1 { (c, v) } else { acc });
+                let mut taken = Vec::new();
+                for i in (0..items.len()).rev() {
+                    if keep[i][c] {
+                        taken.push(items[i].2);
+                        c -= items[i].1 as usize;
+                    }
+                }
+                (value, taken)
             } else {
                 // Fractional knapsack: a lower bound on the 0-1 one.
-                let mut by_ratio: Vec<(f64, u64)> = items.to_vec();
+                let mut by_ratio: Vec<Item> = items.to_vec();
                 by_ratio.sort_by(|a, b| {
                     (a.0 / a.1.max(1) as f64).total_cmp(&(b.0 / b.1.max(1) as f64))
                 });
                 let mut room = cap as f64;
                 let mut total = 0.0;
-                for (r, w) in by_ratio {
+                for &(r, w, _) in &by_ratio {
                     if w == 0 {
                         total += r;
                         continue;
@@ -93,15 +136,15 @@ fn knapsack(items: &mut [(f64, u64)], cap: Option<u64>, max_items: Option<usize>
                     total += r * take;
                     room -= take * w as f64;
                 }
-                total
+                (total, greedy(items))
             }
         }
     }
 }
 
-/// Priced value of every core at multipliers λ: its own unit's cost minus λ_home, plus the
-/// best knapsack of other units at reduced cost cost[u][c] − λ_u.
-fn core_values(p: &TrackProblem, lambda: &[f64], fits: &[bool]) -> Vec<f64> {
+/// Priced value of every core at multipliers λ (its own unit's cost minus λ_home, plus the
+/// best knapsack of other units at reduced cost cost[u][c] − λ_u), and the units it takes.
+fn core_values(p: &TrackProblem, lambda: &[f64], fits: &[bool]) -> Vec<(f64, Vec<usize>)> {
     let students_whole = p
         .units
         .iter()
@@ -109,17 +152,17 @@ fn core_values(p: &TrackProblem, lambda: &[f64], fits: &[bool]) -> Vec<f64> {
     (0..p.cores.len())
         .map(|c| {
             if !fits[c] {
-                return f64::INFINITY;
+                return (f64::INFINITY, Vec::new());
             }
             let home = p.cores[c].home;
-            let mut items: Vec<(f64, u64)> = Vec::new();
+            let mut items: Vec<Item> = Vec::new();
             for (u, unit) in p.units.iter().enumerate() {
                 if u == home {
                     continue;
                 }
                 let r = p.cost[u][c] - lambda[u];
                 if r < 0.0 && p.pair_fits(u, c) {
-                    items.push((r, unit.students.max(0.0).round() as u64));
+                    items.push((r, unit.students.max(0.0).round() as u64, u));
                 }
             }
             let cap = match (p.max_students, students_whole) {
@@ -127,54 +170,32 @@ fn core_values(p: &TrackProblem, lambda: &[f64], fits: &[bool]) -> Vec<f64> {
                 _ => None,
             };
             let max_items = p.max_units.map(|m| m.saturating_sub(1));
-            p.cost[home][c] - lambda[home] + knapsack(&mut items, cap, max_items)
+            let (value, mut taken) = knapsack(&mut items, cap, max_items);
+            taken.push(home);
+            (p.cost[home][c] - lambda[home] + value, taken)
         })
         .collect()
 }
 
-/// L(λ) = Σ λ + the `count` smallest core values; also the cores in value order.
+/// L(λ) = Σ λ + the `count` smallest core values; the cores in value order; and how many
+/// times the chosen cores cover each unit.
 fn evaluate(p: &TrackProblem, lambda: &[f64], fits: &[bool]) -> (f64, Vec<usize>, Vec<f64>) {
     let values = core_values(p, lambda, fits);
     let mut order: Vec<usize> = (0..values.len())
-        .filter(|&c| values[c].is_finite())
+        .filter(|&c| values[c].0.is_finite())
         .collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
-    if order.len() < p.count {
-        return (f64::INFINITY, order, values);
-    }
-    let chosen: f64 = order.iter().take(p.count).map(|&c| values[c]).sum();
-    (lambda.iter().sum::<f64>() + chosen, order, values)
-}
-
-/// Units covered by the open cores' knapsack choices, counted (for the subgradient).
-fn coverage(p: &TrackProblem, lambda: &[f64], open: &[usize]) -> Vec<f64> {
+    order.sort_by(|&a, &b| values[a].0.total_cmp(&values[b].0).then(a.cmp(&b)));
     let mut covered = vec![0.0; p.units.len()];
-    for &c in open {
-        let home = p.cores[c].home;
-        covered[home] += 1.0;
-        // Greedy re-pick of the knapsack's items: the subgradient only needs a direction.
-        let mut items: Vec<(f64, usize)> = (0..p.units.len())
-            .filter(|&u| u != home && p.pair_fits(u, c))
-            .map(|u| (p.cost[u][c] - lambda[u], u))
-            .filter(|&(r, _)| r < 0.0)
-            .collect();
-        items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut room = p.max_students.map(|m| m - p.units[home].students);
-        let mut slots = p.max_units.map(|m| m.saturating_sub(1));
-        for (_, u) in items {
-            if slots == Some(0) {
-                break;
-            }
-            let s = p.units[u].students;
-            if room.is_some_and(|r| s > r + EPS) {
-                continue;
-            }
-            room = room.map(|r| r - s);
-            slots = slots.map(|k| k - 1);
+    if order.len() < p.count {
+        return (f64::INFINITY, order, covered);
+    }
+    let chosen: f64 = order.iter().take(p.count).map(|&c| values[c].0).sum();
+    for &c in order.iter().take(p.count) {
+        for &u in &values[c].1 {
             covered[u] += 1.0;
         }
     }
-    covered
+    (lambda.iter().sum::<f64>() + chosen, order, covered)
 }
 
 /// Subgradient optimisation until `deadline`, `max_iter` steps, or the step vanishes.
@@ -207,7 +228,7 @@ pub fn bound(
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break;
         }
-        let (value, order, _) = evaluate(p, &lambda, &fits);
+        let (value, order, covered) = evaluate(p, &lambda, &fits);
         if !value.is_finite() {
             return None;
         }
@@ -228,8 +249,6 @@ pub fn bound(
         if let Some(b) = &mut best {
             b.iterations = it + 1;
         }
-        let open: Vec<usize> = order.iter().take(p.count).copied().collect();
-        let covered = coverage(p, &lambda, &open);
         let g: Vec<f64> = covered.iter().map(|c| 1.0 - c).collect();
         let norm: f64 = g.iter().map(|x| x * x).sum();
         if norm < 1e-12 || theta < 1e-4 {

@@ -110,13 +110,13 @@ fn verify(dir: &Path) {
     );
 }
 
-/// The published plan: P31 transfers S3 → S9 and P26 S2 → S8; P17 stays.
+/// The published plan: P31 transfers S3 → S8 and P26 S2 → S8; P17 stays.
 fn published() -> tempfile::TempDir {
     let dir = plan_dir();
     let (code, text) = rotate(dir.path(), &[], &[]);
     assert_eq!(code, 0, "{text}");
     let m = moves(dir.path());
-    assert_eq!(m["P31"], ("S9".into(), "transfer".into()));
+    assert_eq!(m["P31"], ("S8".into(), "transfer".into()));
     assert_eq!(m["P26"], ("S8".into(), "transfer".into()));
     assert!(!m.contains_key("P17"));
     dir

@@ -554,8 +554,8 @@ impl ExcessModel {
             if let Some(r) = solution {
                 let s = r.value(self.s[k]);
                 let m = r.value(self.m[k]);
-                for i in 0..term.schools.len() {
-                    let z = x[i] - m;
+                for (i, xi) in x.iter().enumerate() {
+                    let z = xi - m;
                     let d = r.value(self.d[k][i]);
                     if s > 1e-9 && d < z * z / s - 1e-9 {
                         self.cut(fm, term, k, i, z / s);

@@ -233,7 +233,7 @@ impl FlowModel {
         };
         let n_arcs: usize = parts.iter().map(|p| p.0.arcs.len()).sum();
         // As in the part model: presolve costs more than it saves on large flow models.
-        fm.m.set_presolve(n_arcs < 2000 || std::env::var_os("CV_PRESOLVE").is_some());
+        fm.m.set_presolve(n_arcs < 2000);
         for &(comp, floor) in parts {
             fm.add_part(ctx, classes, arcs, comp, floor);
         }

@@ -97,7 +97,11 @@ mod tests {
         assert_eq!((zh.terminal, zh.documents), (Lang::Zh, Lang::Zh));
         for neutral in [None, Some("C"), Some("POSIX"), Some("C.UTF-8")] {
             let l = Langs::from_locale(neutral);
-            assert_eq!((l.terminal, l.documents), (Lang::En, Lang::Zh), "{neutral:?}");
+            assert_eq!(
+                (l.terminal, l.documents),
+                (Lang::En, Lang::Zh),
+                "{neutral:?}"
+            );
         }
         let en = Langs::from_locale(Some("en_US.UTF-8"));
         assert_eq!((en.terminal, en.documents), (Lang::En, Lang::En));

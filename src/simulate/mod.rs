@@ -71,16 +71,28 @@ pub fn run(
         let plan_dir = year_dir.join("plan");
         let previous_plan = out.join((year - 1).to_string()).join("plan");
         write_instance(&state, &state_dir).map_err(Error::write(&state_dir))?;
+        // The year's plan comes from the year's state, not from the first instance: its
+        // digests are the state files' (the policy file's entry is kept as given).
+        let mut year_run = opts.run.clone();
+        let state_files = crate::io::summary::Provenance::of_files(
+            &crate::io::summary::instance_files(&state_dir),
+        )
+        .map_err(|(path, source)| Error::Read { path, source })?;
+        year_run
+            .provenance
+            .inputs
+            .retain(|name, _| !state_files.inputs.contains_key(name) && name.ends_with(".toml"));
+        year_run.provenance.inputs.extend(state_files.inputs);
         let planned = if k == 0 || opts.reform {
             // G7: each summer's regrouping keeps close to the summer before.
             let run = RunOptions {
                 previous_groups: (k > 0).then(|| previous_plan.clone()),
-                ..opts.run.clone()
+                ..year_run.clone()
             };
             plan_county(&state, &p, &plan_dir, &run).map(|_| ())
         } else {
             reuse_groups_and_pairings(&first_plan, &plan_dir)
-                .and_then(|()| step_rotate(&state, &p, &plan_dir, &opts.run).map(|_| ()))
+                .and_then(|()| step_rotate(&state, &p, &plan_dir, &year_run).map(|_| ()))
         };
         let mut row = YearRow {
             year,

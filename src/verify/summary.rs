@@ -62,6 +62,20 @@ pub(crate) fn levels(a: &Audit, step: &str) -> Vec<(&'static str, bool)> {
                 v.push(("cv_excess", !max));
             }
             v.extend([("teachers_moved", !max), ("km", !max)]);
+            // `rotate --previous` (SPEC, CLI verbs) chooses among the optimal plans the one
+            // closest to the published plan: a last level of rotaplan's own, after km.
+            let names = a
+                .summary_at(&["rotation", "levels"])
+                .and_then(|l| l.as_array())
+                .map(|l| l.len());
+            let last = a
+                .summary_at(&["rotation", "levels"])
+                .and_then(|l| l.as_array())
+                .and_then(|l| l.last())
+                .and_then(|x| x.as_str());
+            if names == Some(v.len() + 1) && last == Some("changes_from_previous") {
+                v.push(("changes_from_previous", !max));
+            }
             v
         }
         _ => Vec::new(),

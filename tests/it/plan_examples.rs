@@ -4,8 +4,6 @@
 //!
 //! Set `ROTAPLAN_UPDATE_GOLDEN=1` to rewrite the golden summaries after a deliberate change.
 
-
-
 use std::fs;
 use std::path::Path;
 

@@ -1,7 +1,5 @@
 //! Scenarios, multi-year simulation and batch runs, end to end through the binary.
 
-
-
 use std::fs;
 use std::path::{Path, PathBuf};
 

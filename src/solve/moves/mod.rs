@@ -32,7 +32,7 @@ use serde_json::{Map, Value};
 use crate::diagnostics::{Problem, Problems};
 use crate::domain::grouping::Grouping;
 use crate::domain::instance::Instance;
-use crate::domain::policy::Policy;
+use crate::domain::policy::{Policy, TransferScope};
 use crate::domain::stage::SlotStage;
 use crate::error::Error;
 use crate::io::summary::{num, step_block};
@@ -355,7 +355,74 @@ pub fn plan_moves_pinned(
     options: &MipOptions,
     pins: &Pins,
 ) -> Result<MovesOutcome, Error> {
-    plan_moves_with(inst, policy, grouping, pairings, options, true, pins)
+    let out = plan_moves_with(inst, policy, grouping, pairings, options, true, pins)?;
+    if policy.rotation.transfer_scope != TransferScope::County || out.status == SolveStatus::Optimal
+    {
+        return Ok(out);
+    }
+    // The county model can stop at the limit with a poor plan (every class reaches every
+    // grouped school). A group-scope plan keeps every county-scope rule (T1 admits the own
+    // group, T2 charges the same cap), so when it is better it is the plan to write, under
+    // the county model's bounds where they still hold.
+    let mut narrow = policy.clone();
+    narrow.rotation.transfer_scope = TransferScope::Group;
+    let quick = MipOptions {
+        time_limit_s: (options.time_limit_s * 0.25).max(1.0),
+        ..*options
+    };
+    match plan_moves_with(inst, &narrow, grouping, pairings, &quick, true, pins) {
+        Ok(alt) if alt.level_names == out.level_names && lex_better(&alt, &out) => {
+            Ok(under_bounds_of(alt, &out))
+        }
+        _ => Ok(out),
+    }
+}
+
+/// Whether `a`'s level values are lexicographically better than `b`'s (the first level is
+/// maximised, the others minimised).
+fn lex_better(a: &MovesOutcome, b: &MovesOutcome) -> bool {
+    for (i, (x, y)) in a.levels.iter().zip(&b.levels).enumerate() {
+        let (x, y) = (x.objective, y.objective);
+        if (x - y).abs() <= PROVEN_GAP * x.abs().max(y.abs()).max(1.0) {
+            continue;
+        }
+        return if i == 0 { x > y } else { x < y };
+    }
+    false
+}
+
+/// `plan` reported under the bounds of the county run `county`. The first level's bound
+/// holds for any county plan; a later level's holds only when every earlier level was proven
+/// by the county run at the value `plan` also reaches (the later bounds were computed with
+/// those values pinned); elsewhere 0, which bounds every minimised level.
+fn under_bounds_of(mut plan: MovesOutcome, county: &MovesOutcome) -> MovesOutcome {
+    let mut conditional_holds = true;
+    for i in 0..plan.levels.len() {
+        let bound = if i == 0 || conditional_holds {
+            county.levels[i].bound
+        } else {
+            0.0
+        };
+        let c = county.levels[i];
+        let proven_same = relative_gap(c.objective, c.bound) <= PROVEN_GAP
+            && relative_gap(plan.levels[i].objective, c.objective) <= PROVEN_GAP;
+        conditional_holds &= proven_same;
+        let l = &mut plan.levels[i];
+        l.bound = bound;
+        l.status = if relative_gap(l.objective, bound) <= PROVEN_GAP {
+            SolveStatus::Optimal
+        } else {
+            SolveStatus::Feasible
+        };
+    }
+    plan.status = plan
+        .levels
+        .iter()
+        .map(|l| l.status)
+        .reduce(SolveStatus::combine)
+        .unwrap_or(SolveStatus::Feasible);
+    plan.seconds += county.seconds;
+    plan
 }
 
 /// The same model with one binary per teacher and arc (no aggregation), kept to measure

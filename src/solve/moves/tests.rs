@@ -261,3 +261,51 @@ fn per_teacher_model_agrees_with_the_aggregated_one() {
         plan_moves_per_teacher(&inst, &p, &g, &pairing("S0"), &MipOptions::default()).expect("b");
     assert_eq!(objective(&a), objective(&b));
 }
+
+/// The county-scope fallback: a better group-scope plan is reported under the county run's
+/// bounds only where they still hold.
+#[test]
+fn a_group_scope_plan_keeps_only_the_county_bounds_that_hold() {
+    use super::{MovesOutcome, lex_better, under_bounds_of};
+    use crate::solve::mip::SolveStatus;
+    use crate::solve::moves::model::LevelStat;
+    let outcome = |levels: &[(f64, f64)]| MovesOutcome {
+        moves: Vec::new(),
+        returns: Vec::new(),
+        levels: levels
+            .iter()
+            .map(|&(objective, bound)| LevelStat {
+                status: SolveStatus::Feasible,
+                objective,
+                bound,
+                seconds: 0.0,
+            })
+            .collect(),
+        status: SolveStatus::Feasible,
+        seconds: 0.0,
+        shortfalls: Vec::new(),
+        shortage_by_subject: Default::default(),
+        parts: 1,
+        classes: 0,
+        arcs: 0,
+        level_names: vec!["exchanges", "shortage", "teachers_moved", "km"],
+    };
+    // County run: exchanges proven at 48, shortage stopped at 7466 against a bound of 6.
+    let county = outcome(&[(48.0, 48.0), (7466.0, 6.0), (300.0, 0.0), (900.0, 0.0)]);
+    let group = outcome(&[
+        (48.0, 48.0),
+        (625.0, 625.0),
+        (254.0, 254.0),
+        (1370.0, 1370.0),
+    ]);
+    assert!(lex_better(&group, &county));
+    assert!(!lex_better(&county, &group));
+    let merged = under_bounds_of(group, &county);
+    let bounds: Vec<f64> = merged.levels.iter().map(|l| l.bound).collect();
+    // Level 1's bound holds for any county plan, level 2's because level 1 was proven at
+    // the same value; level 3's was computed with shortage pinned at 7466: it falls to 0.
+    assert_eq!(bounds, vec![48.0, 6.0, 0.0, 0.0]);
+    assert_eq!(merged.levels[0].status, SolveStatus::Optimal);
+    assert_eq!(merged.levels[1].status, SolveStatus::Feasible);
+    assert_eq!(merged.status, SolveStatus::Feasible);
+}

@@ -81,7 +81,7 @@ pub fn run(
         year_run
             .provenance
             .inputs
-            .retain(|name, _| !state_files.inputs.contains_key(name) && name.ends_with(".toml"));
+            .retain(|name, _| name.ends_with(".toml"));
         year_run.provenance.inputs.extend(state_files.inputs);
         let planned = if k == 0 || opts.reform {
             // G7: each summer's regrouping keeps close to the summer before.

@@ -32,44 +32,12 @@ impl PolicyExtras {
     /// Reads the keys from the policy's TOML text; a key that is absent or malformed keeps its
     /// default (the policy parser reports malformed keys).
     pub fn from_toml(text: &str) -> PolicyExtras {
-        let mut out = PolicyExtras::default();
-        let Ok(root) = text.parse::<toml::Table>() else {
-            return out;
-        };
-        let rotation = root.get("rotation").and_then(|v| v.as_table());
-        if rotation
-            .and_then(|r| r.get("transfer_scope"))
-            .and_then(|v| v.as_str())
-            == Some("county")
-        {
-            out.transfer_scope = TransferScope::County;
-        }
-        out.minimise_cv_excess = root
-            .get("indicators")
-            .and_then(|v| v.as_table())
-            .and_then(|t| t.get("minimise_cv_excess"))
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        for track in root
-            .get("track")
-            .and_then(|v| v.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_table())
-        {
-            let (Some(name), Some(stages)) = (
-                track.get("name").and_then(|v| v.as_str()),
-                track.get("core_stages").and_then(|v| v.as_array()),
-            ) else {
-                continue;
-            };
-            let stages = stages
-                .iter()
-                .filter_map(|v| v.as_str().and_then(Stage::parse))
-                .collect();
-            out.core_stages.insert(name.to_string(), stages);
-        }
-        out
+        // The same keys as in the summary's `policy` object: read the TOML through that path.
+        text.parse::<toml::Table>()
+            .ok()
+            .and_then(|root| serde_json::to_value(root).ok())
+            .map(|root| PolicyExtras::from_summary_policy(&root))
+            .unwrap_or_default()
     }
 
     /// Reads the keys from `summary.json`'s effective `policy` object (TOML's key names; the

@@ -68,7 +68,7 @@ pub fn show_highs_log(on: bool) {
 
 /// `--verbose`, or the environment variable `ROTAPLAN_HIGHS_LOG` that scripts and benches
 /// set without a command line.
-fn highs_log_shown() -> bool {
+pub(crate) fn highs_log_shown() -> bool {
     HIGHS_LOG.load(std::sync::atomic::Ordering::Relaxed)
         || std::env::var_os("ROTAPLAN_HIGHS_LOG").is_some()
 }
@@ -753,7 +753,7 @@ pub fn highs_threads(threads: u32) -> u32 {
 
 /// [`highs_threads`], with this thread's HiGHS scheduler reset when it was started with
 /// another count.
-fn claim_highs_threads(threads: u32) -> u32 {
+pub(crate) fn claim_highs_threads(threads: u32) -> u32 {
     let n = highs_threads(threads);
     SCHEDULER_THREADS.with(|cell| {
         let current = cell.get();

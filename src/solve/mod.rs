@@ -2,6 +2,7 @@
 //! returning a plan, plus the shared HiGHS layer.
 
 pub mod groups;
+pub mod lp;
 pub mod mip;
 pub mod moves;
 pub mod pairing;

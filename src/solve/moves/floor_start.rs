@@ -38,7 +38,18 @@ pub fn floor_start(
     };
     let solved: Vec<Result<model::ComponentSolution, MipError>> = parts
         .par_iter()
-        .map(|c| model::solve_component(ctx, classes, arcs, c, None, Levels::All, &relaxed_options))
+        .map(|c| {
+            super::engine::solve_component(
+                ctx,
+                classes,
+                arcs,
+                c,
+                None,
+                Levels::All,
+                &relaxed_options,
+                None,
+            )
+        })
         .collect();
     let mut flows: BTreeMap<usize, u32> = BTreeMap::new();
     let mut stays: Vec<((usize, usize), u32)> = Vec::new();

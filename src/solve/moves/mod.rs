@@ -9,6 +9,7 @@
 
 pub mod arcs;
 pub mod classes;
+pub mod engine;
 pub mod explain;
 pub mod extract;
 pub mod floor_start;
@@ -479,12 +480,20 @@ fn plan_moves_with(
         None
     };
     let (parts, rest) = components(&ctx, &classes, &arcs, true);
-    let start = match floor {
-        Some(req) if aggregate && parts.len() == 1 => {
-            let (split, _) = components(&ctx, &classes, &arcs, false);
-            floor_start::floor_start(&ctx, &classes, &arcs, &split, req, options)?
+    // The floor's start is made only when the floored part is not proven at once (see
+    // `engine::solve_component`): it costs a solve of the unfloored parts.
+    let floor_start = |seconds: f64| -> Result<Option<model::Start>, crate::solve::mip::MipError> {
+        match floor {
+            Some(req) if parts.len() == 1 => {
+                let (split, _) = components(&ctx, &classes, &arcs, false);
+                let opts = MipOptions {
+                    time_limit_s: seconds,
+                    ..*options
+                };
+                floor_start::floor_start(&ctx, &classes, &arcs, &split, req, &opts)
+            }
+            _ => Ok(None),
         }
-        _ => None,
     };
     let options = &MipOptions {
         time_limit_s: (options.time_limit_s - started.elapsed().as_secs_f64()).max(1.0),
@@ -506,10 +515,25 @@ fn plan_moves_with(
         }
         parts
             .par_iter()
-            .map(|c| (c, floor, start.as_ref()))
-            .chain(rayon::iter::once((&rest, None, None)))
-            .map(|(c, f, st)| {
-                model::solve_component_from(&ctx, &classes, &arcs, c, f, Levels::All, options, st)
+            .map(|c| (c, floor))
+            .chain(rayon::iter::once((&rest, None)))
+            .map(|(c, f)| {
+                if aggregate {
+                    let start: &engine::StartOnDemand<'_> = &floor_start;
+                    let start = f.map(|_| start);
+                    engine::solve_component(
+                        &ctx,
+                        &classes,
+                        &arcs,
+                        c,
+                        f,
+                        Levels::All,
+                        options,
+                        start,
+                    )
+                } else {
+                    model::solve_component(&ctx, &classes, &arcs, c, f, Levels::All, options)
+                }
             })
             .collect()
     };

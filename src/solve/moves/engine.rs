@@ -40,11 +40,14 @@ enum Var {
     },
     Flow {
         arc: usize,
+        class: usize,
     },
 }
 
 struct Candidate {
     var: Var,
+    /// A transfer no rule obliges (no lock, no floor): a plan stays feasible without it.
+    optional: bool,
     upper: f64,
     /// Rows of the structural constraints and this column's entries in them.
     rows: Vec<(usize, f64)>,
@@ -60,6 +63,9 @@ impl Candidate {
 
 /// A start for the level-by-level solve, made only when needed, within the seconds given.
 pub type StartOnDemand<'a> = dyn Fn(f64) -> Result<Option<Start>, MipError> + Sync + 'a;
+
+/// Share of the time the LP-first pass may use.
+const FIRST_PASS_SHARE: f64 = 0.85;
 
 /// Share of the time left that making a start may use.
 const START_SHARE: f64 = 0.4;
@@ -91,9 +97,21 @@ struct Engine {
     model: LiveModel,
     /// The last LP basis, restored after a branch and bound (which leaves none behind).
     basis: Option<Basis>,
+    /// Head count of every class of the part.
+    class_size: BTreeMap<usize, f64>,
     /// Columns fixed at 0 by reduced cost, as a list and per column.
     fixed: Vec<usize>,
     fixed_mask: Vec<bool>,
+}
+
+/// What the LP-first pass found: per level (value, bound, seconds), all minimised, and the
+/// plan.
+enum FirstPass {
+    /// Every level has its bound and the plan meets every pin.
+    Complete(Vec<(f64, f64, f64)>, Vec<f64>),
+    /// A plan proving the first levels only; whether the pass ran out of time.
+    Partial(Vec<(f64, f64, f64)>, Vec<f64>, bool),
+    Nothing,
 }
 
 enum LpOutcome {
@@ -135,10 +153,10 @@ pub fn solve_component(
         })
         .collect();
     // The LP-first pass may use up to half the time; level by level takes what is left.
-    let first_deadline =
-        started + std::time::Duration::from_secs_f64(options.time_limit_s.max(0.1) * 0.5);
-    if let Some((levels_found, point)) = e.lp_first(n_levels, gaps[n_levels - 1], first_deadline)? {
-        let stats = levels_found
+    let first_deadline = started
+        + std::time::Duration::from_secs_f64(options.time_limit_s.max(0.1) * FIRST_PASS_SHARE);
+    let as_stats = |found: Vec<(f64, f64, f64)>| -> Vec<LevelStat> {
+        found
             .into_iter()
             .map(|(value, bound, seconds)| LevelStat {
                 status: if relative_gap(value, bound) <= PROVEN_GAP {
@@ -150,18 +168,40 @@ pub fn solve_component(
                 bound: bound.min(value),
                 seconds,
             })
-            .collect();
-        return Ok(e.solution(levels, stats, Some(&point)));
-    }
-    if debug() {
-        eprintln!("LP-first found no plan meeting its pins: level by level");
-    }
-    e.undo_pins()?;
+            .collect()
+    };
+    let partial = match e.lp_first(n_levels, gaps[n_levels - 1], first_deadline)? {
+        FirstPass::Complete(found, point) => {
+            return Ok(e.solution(levels, as_stats(found), Some(&point)));
+        }
+        // Out of time: level by level would have less still.
+        FirstPass::Partial(found, point, true) => {
+            return Ok(e.solution(levels, as_stats(found), Some(&point)));
+        }
+        FirstPass::Partial(found, point, false) => Some((found, point)),
+        FirstPass::Nothing => None,
+    };
     let left = options.time_limit_s - started.elapsed().as_secs_f64();
-    let mut incumbent: Option<Vec<f64>> = match start {
-        Some(make) => make((left * START_SHARE).max(0.1))?.map(|st| e.point_of(&st)),
+    if debug() {
+        eprintln!(
+            "LP-first incomplete (partial plan: {}), {left:.2} s left: level by level",
+            partial.is_some()
+        );
+    }
+    let mut incumbent: Option<Vec<f64>> = match partial {
+        // Too little time to do better level by level: the partial plan stands.
+        Some((found, point)) if left < options.time_limit_s * 0.1 => {
+            return Ok(e.solution(levels, as_stats(found), Some(&point)));
+        }
+        Some((_, point)) => Some(point),
         None => None,
     };
+    e.undo_pins()?;
+    if incumbent.is_none()
+        && let Some(make) = start
+    {
+        incumbent = make((left * START_SHARE).max(0.1))?.map(|st| e.point_of(&st));
+    }
     let mut stats: Vec<LevelStat> = Vec::new();
     for level in 0..n_levels {
         let level_start = Instant::now();
@@ -216,6 +256,13 @@ pub fn solve_component(
             },
         };
         e.pin(level, value)?;
+        // The first level sees only exchanges; its plan's other transfers are chance, and
+        // a later level stopped at the limit must not inherit them.
+        let point = if level == 0 && levels == Levels::All {
+            e.tidy_first_plan(point)
+        } else {
+            point
+        };
         incumbent = Some(point);
         stats.push(LevelStat {
             status,
@@ -383,6 +430,7 @@ impl Engine {
                         class: ci,
                         subject: k,
                     },
+                    optional: false,
                     upper: c.size().min(d as usize) as f64,
                     rows,
                     costs: level_costs(0.0, 0.0, 0.0, 0.0, 0.0),
@@ -393,6 +441,7 @@ impl Engine {
             let d = ctx.demand[s][&k];
             cands.push(Candidate {
                 var: Var::Short { demand: d },
+                optional: false,
                 upper: d as f64,
                 rows: vec![(r, 1.0)],
                 costs: level_costs(0.0, ctx.weight[k], 0.0, 0.0, 0.0),
@@ -445,7 +494,13 @@ impl Engine {
                     0.0
                 };
                 cands.push(Candidate {
-                    var: Var::Flow { arc: ai },
+                    var: Var::Flow {
+                        arc: ai,
+                        class: a.class,
+                    },
+                    optional: a.kind == ArcKind::Transfer
+                        && floor.is_none()
+                        && !lock_row.contains_key(&a.class),
                     upper: a.ub as f64,
                     rows,
                     costs: level_costs(exchange, 0.0, 1.0, a.km, change),
@@ -482,6 +537,11 @@ impl Engine {
             basis: None,
             fixed: Vec::new(),
             fixed_mask: Vec::new(),
+            class_size: comp
+                .classes
+                .iter()
+                .map(|&ci| (ci, classes[ci].size() as f64))
+                .collect(),
         };
         let first = e.first_columns(ctx, classes, arcs, &lock_row);
         e.add_columns(&first, 0)?;
@@ -514,7 +574,7 @@ impl Engine {
         (0..self.cands.len())
             .filter(|&j| match self.cands[j].var {
                 Var::Stay { .. } | Var::Short { .. } => true,
-                Var::Flow { arc } => {
+                Var::Flow { arc, .. } => {
                     let a = &arcs[arc];
                     let c = &classes[a.class];
                     a.kind.is_exchange()
@@ -695,18 +755,20 @@ impl Engine {
     /// Every level as an LP, each pinned at its LP optimum, and one integral plan meeting
     /// every pin at the end (the last LP's optimum when integral, else branch and bound on
     /// the last level). Such a plan proves every earlier level: its value there is at most
-    /// the LP bound. Returns the levels' (value, bound) and the plan, or `None` when the
-    /// pins admit no integral plan in time (the caller then solves level by level, with
-    /// the pins and fixings undone).
-    #[allow(clippy::type_complexity)]
+    /// the LP bound. When the pass stops short (time, or pins no integral plan meets), the
+    /// last integral LP optimum met on the way still proves the levels up to its own, and
+    /// is reported for the rest ([`FirstPass::Partial`]).
     fn lp_first(
         &mut self,
         n_levels: usize,
         rel_gap_last: f64,
         deadline: Instant,
-    ) -> Result<Option<(Vec<(f64, f64, f64)>, Vec<f64>)>, MipError> {
+    ) -> Result<FirstPass, MipError> {
         let mut bounds: Vec<(f64, f64)> = Vec::new();
         let mut last: Option<(Option<Vec<f64>>, Vec<f64>, Vec<f64>)> = None;
+        // The last level whose LP optimum was integral, and that plan.
+        let mut proven: Option<(usize, Vec<f64>)> = None;
+        let mut complete = true;
         for level in 0..n_levels {
             let started = Instant::now();
             match self.lp_level(level, deadline)? {
@@ -727,6 +789,9 @@ impl Engine {
                         value
                     };
                     bounds.push((bound, started.elapsed().as_secs_f64()));
+                    if let Some(p) = &point {
+                        proven = Some((level, p.clone()));
+                    }
                     if level + 1 < n_levels {
                         let limit = if integer {
                             bound + 1e-6
@@ -738,43 +803,66 @@ impl Engine {
                     }
                     last = Some((point, values, duals));
                 }
-                LpOutcome::Infeasible | LpOutcome::TimeLimit => return Ok(None),
+                LpOutcome::Infeasible => return Ok(FirstPass::Nothing),
+                LpOutcome::TimeLimit => {
+                    complete = false;
+                    break;
+                }
             }
         }
-        let Some((point, values, duals)) = last else {
-            return Ok(None);
+        if complete && let Some((point, values, duals)) = last {
+            let level = n_levels - 1;
+            let (lp_value, _) = bounds[level];
+            let started = Instant::now();
+            let found = match point {
+                Some(p) => Some((self.value_at(level, &p), lp_value, p)),
+                None => self.branch_and_bound(
+                    level,
+                    rel_gap_last,
+                    deadline,
+                    None,
+                    lp_value,
+                    &values,
+                    &duals,
+                )?,
+            };
+            if let Some((value, bound, point)) = found {
+                bounds[level].1 += started.elapsed().as_secs_f64();
+                let out = bounds
+                    .iter()
+                    .enumerate()
+                    .map(|(l, &(lp, secs))| {
+                        if l == level {
+                            (value, bound, secs)
+                        } else {
+                            (self.value_at(l, &point), lp, secs)
+                        }
+                    })
+                    .collect();
+                return Ok(FirstPass::Complete(out, point));
+            }
+        }
+        let Some((m, mut point)) = proven else {
+            return Ok(FirstPass::Nothing);
         };
-        let level = n_levels - 1;
-        let (lp_value, _) = bounds[level];
-        let started = Instant::now();
-        let found = match point {
-            Some(p) => Some((self.value_at(level, &p), lp_value, p)),
-            None => self.branch_and_bound(
-                level,
-                rel_gap_last,
-                deadline,
-                None,
-                lp_value,
-                &values,
-                &duals,
-            )?,
-        };
-        let Some((value, bound, point)) = found else {
-            return Ok(None);
-        };
-        bounds[level].1 += started.elapsed().as_secs_f64();
-        let out = bounds
-            .iter()
-            .enumerate()
-            .map(|(l, &(lp, secs))| {
-                if l == level {
-                    (value, bound, secs)
-                } else {
-                    (self.value_at(l, &point), lp, secs)
-                }
+        if m == 0 {
+            // Only the first level is proven; its LP left who covers what to chance.
+            self.fill_stays(&mut point);
+        }
+        // Levels up to `m` are proven at their pins, so the next level's LP bound holds
+        // too; beyond it only the variables' own bounds do.
+        let out = (0..n_levels)
+            .map(|l| {
+                let value = self.value_at(l, &point);
+                let (bound, secs) = match bounds.get(l) {
+                    Some(&(b, secs)) if l <= m + 1 => (b, secs),
+                    Some(&(_, secs)) => (self.box_bound(l), secs),
+                    None => (self.box_bound(l), 0.0),
+                };
+                (value, bound, secs)
             })
             .collect();
-        Ok(Some((out, point)))
+        Ok(FirstPass::Partial(out, point, !complete))
     }
 
     /// Undoes the LP-first pass: its pins no longer bind, and nothing it fixed or
@@ -979,7 +1067,10 @@ impl Engine {
         let slack = pin_slack(value) + (value - lp_value).max(0.0) + RC_EPS;
         let mut fix = Vec::new();
         for (col, &j) in self.cand_of.iter().enumerate() {
-            if !self.cands[j].integer() || point.get(j).is_some_and(|&x| x > 0.0) {
+            if !self.cands[j].integer()
+                || self.fixed_mask[col]
+                || point.get(j).is_some_and(|&x| x > 0.0)
+            {
                 continue;
             }
             if self.reduced_cost(j, level, duals) > slack {
@@ -1049,6 +1140,86 @@ impl Engine {
         point
     }
 
+    /// A first level's plan made fit to start the others from: every optional transfer
+    /// undone, and who covers what among those who stay chosen afresh (the first level
+    /// costs neither, so its LP leaves them to chance).
+    fn tidy_first_plan(&self, mut point: Vec<f64>) -> Vec<f64> {
+        for (j, c) in self.cands.iter().enumerate() {
+            if c.optional {
+                point[j] = 0.0;
+            }
+        }
+        self.fill_stays(&mut point);
+        point
+    }
+
+    /// Who stays and covers which subject, given the moves: greedily, classes with one
+    /// subject first, then by the subject's shortage weight. A start, not an optimum (the
+    /// later levels choose again).
+    fn fill_stays(&self, point: &mut [f64]) {
+        let shortage_level = 1.min(self.cands.first().map_or(0, |c| c.costs.len() - 1));
+        let mut left = self.class_size.clone();
+        let mut need: BTreeMap<usize, f64> = BTreeMap::new();
+        let mut weight: BTreeMap<usize, f64> = BTreeMap::new();
+        let mut subjects: BTreeMap<usize, usize> = BTreeMap::new();
+        for (j, c) in self.cands.iter().enumerate() {
+            match c.var {
+                Var::Short { demand } => {
+                    need.insert(c.rows[0].0, demand as f64);
+                    weight.insert(c.rows[0].0, c.costs[shortage_level]);
+                }
+                Var::Stay { class, .. } => *subjects.entry(class).or_default() += 1,
+                Var::Flow { class, .. } => {
+                    if let Some(l) = left.get_mut(&class) {
+                        *l -= point[j];
+                    }
+                }
+            }
+        }
+        for (j, c) in self.cands.iter().enumerate() {
+            if let Var::Flow { .. } = c.var
+                && point[j] > 0.0
+            {
+                // A covering flow's first row is its destination's supply row.
+                if let Some(&(r, _)) = c.rows.first()
+                    && let Some(n) = need.get_mut(&r)
+                {
+                    *n -= point[j];
+                }
+            }
+        }
+        let mut stays: Vec<(usize, usize, f64, usize)> = Vec::new();
+        for (j, c) in self.cands.iter().enumerate() {
+            if let Var::Stay { class, .. } = c.var {
+                point[j] = 0.0;
+                let r = c.rows[0].0;
+                stays.push((
+                    subjects[&class],
+                    j,
+                    weight.get(&r).copied().unwrap_or(0.0),
+                    class,
+                ));
+            }
+        }
+        stays.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)).then(a.1.cmp(&b.1)));
+        for (_, j, _, class) in stays {
+            let r = self.cands[j].rows[0].0;
+            let room = need.get(&r).copied().unwrap_or(0.0).max(0.0);
+            let free = left.get(&class).copied().unwrap_or(0.0).max(0.0);
+            let x = room.min(free).min(self.cands[j].upper).floor();
+            if x > 0.0 {
+                point[j] = x;
+                if let Some(n) = need.get_mut(&r) {
+                    *n -= x;
+                }
+                if let Some(l) = left.get_mut(&class) {
+                    *l -= x;
+                }
+            }
+        }
+        self.settle_shortages(point);
+    }
+
     /// Each shortage variable set to what its supply row leaves uncovered.
     fn settle_shortages(&self, point: &mut [f64]) {
         let mut supply = vec![0.0; self.rows];
@@ -1091,7 +1262,7 @@ impl Engine {
             .cands
             .iter()
             .map(|c| match c.var {
-                Var::Flow { arc } => flow_of.get(&arc).copied().unwrap_or(0) as f64,
+                Var::Flow { arc, .. } => flow_of.get(&arc).copied().unwrap_or(0) as f64,
                 Var::Stay { class, subject } => {
                     stay_of.get(&(class, subject)).copied().unwrap_or(0) as f64
                 }
@@ -1146,7 +1317,7 @@ impl Engine {
                     continue;
                 }
                 match c.var {
-                    Var::Flow { arc } => out.flows.push((arc, x)),
+                    Var::Flow { arc, .. } => out.flows.push((arc, x)),
                     Var::Stay { class, subject } => out.stays.push(((class, subject), x)),
                     Var::Short { .. } => {}
                 }

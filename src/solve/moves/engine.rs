@@ -685,7 +685,9 @@ impl Engine {
             if priced.is_empty() {
                 break (self.model.objective(), values, duals);
             }
-            let js: Vec<usize> = priced.iter().take(PRICE_BATCH).map(|&(_, j)| j).collect();
+            // Larger models take larger batches: each round costs a re-solve.
+            let batch = PRICE_BATCH.max(self.cand_of.len() / 2);
+            let js: Vec<usize> = priced.iter().take(batch).map(|&(_, j)| j).collect();
             self.add_columns(&js, level)?;
         };
         let integral = self

@@ -1,9 +1,10 @@
 //! Rotation benchmarks: hezhang (seed groups and baseline pairings) with the aggregated
-//! model, with the national floor, and with the per-teacher-binary reference; and a county
-//! from `generate --profile scale` (1200 schools).
+//! model, with the national floor, with the county scope, and with the per-teacher-binary
+//! reference; and counties from `generate --profile scale` (250 and 1200 schools).
 //!
 //! `cargo bench --bench rotate -- --sample-size 10 hezhang/aggregated` (a filter). Never run
-//! in CI. Targets (issue 9): hezhang ≤ 1 s, hezhang_floor ≤ 3 s, per-teacher ≥ 10× slower.
+//! in CI. Targets (issue 9): hezhang ≤ 1 s, hezhang_floor ≤ 3 s, per-teacher ≥ 10× slower,
+//! scale_250 ≤ 2.5 s, scale_1200 (with groups and pairing, `plan`) ≤ 10 s.
 
 use std::path::Path;
 
@@ -141,6 +142,16 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             plan_moves_per_teacher(&inst, &policy, &grouping, &pairings, &options()).expect("solve")
         })
+    });
+    let mut county = policy.clone();
+    county.rotation.transfer_scope = rotaplan::domain::policy::TransferScope::County;
+    g.bench_function("hezhang_county_scope/aggregated", |b| {
+        b.iter(|| plan_moves(&inst, &county, &grouping, &pairings, &options()).expect("solve"))
+    });
+    // County size (targets: ≤ 2.5 s proven at every level).
+    let (inst, policy, grouping, pairings) = scale(250);
+    g.bench_function("scale_250/aggregated", |b| {
+        b.iter(|| plan_moves(&inst, &policy, &grouping, &pairings, &options()).expect("solve"))
     });
     let (inst, policy, grouping, pairings) = scale(1200);
     g.bench_function("scale_1200/aggregated", |b| {

@@ -66,9 +66,10 @@ pub type StartOnDemand<'a> = dyn Fn(f64) -> Result<Option<Start>, MipError> + Sy
 
 /// Share of the time the LP-first pass may use.
 const FIRST_PASS_SHARE: f64 = 0.85;
+const FIRST_PASS_SHARE_WITH_START: f64 = 0.6;
 
 /// Share of the time left that making a start may use.
-const START_SHARE: f64 = 0.4;
+const START_SHARE: f64 = 0.6;
 
 /// Reduced costs are trusted to this (HiGHS's dual feasibility tolerance is 1e-7).
 const RC_EPS: f64 = 1e-6;
@@ -97,12 +98,17 @@ struct Engine {
     model: LiveModel,
     /// The last LP basis, restored after a branch and bound (which leaves none behind).
     basis: Option<Basis>,
+    /// The LP bound of the first level from the LP-first pass, when it got that far.
+    first_level_bound: Option<f64>,
     /// Head count of every class of the part.
     class_size: BTreeMap<usize, f64>,
     /// Columns fixed at 0 by reduced cost, as a list and per column.
     fixed: Vec<usize>,
     fixed_mask: Vec<bool>,
 }
+
+/// An LP optimum: its plan when integral, column values and row duals.
+type LastLp = (Option<Vec<f64>>, Vec<f64>, Vec<f64>);
 
 /// What the LP-first pass found: per level (value, bound, seconds), all minimised, and the
 /// plan.
@@ -153,8 +159,14 @@ pub fn solve_component(
         })
         .collect();
     // The LP-first pass may use up to half the time; level by level takes what is left.
-    let first_deadline = started
-        + std::time::Duration::from_secs_f64(options.time_limit_s.max(0.1) * FIRST_PASS_SHARE);
+    // With a start to fall back on (the floor's), the pass leaves that start time to be made.
+    let share = if start.is_some() {
+        FIRST_PASS_SHARE_WITH_START
+    } else {
+        FIRST_PASS_SHARE
+    };
+    let first_deadline =
+        started + std::time::Duration::from_secs_f64(options.time_limit_s.max(0.1) * share);
     let as_stats = |found: Vec<(f64, f64, f64)>| -> Vec<LevelStat> {
         found
             .into_iter()
@@ -203,7 +215,7 @@ pub fn solve_component(
         incumbent = make((left * START_SHARE).max(0.1))?.map(|st| e.point_of(&st));
     }
     let mut stats: Vec<LevelStat> = Vec::new();
-    for level in 0..n_levels {
+    for (level, &rel_gap) in gaps.iter().enumerate() {
         let level_start = Instant::now();
         let remaining = options.time_limit_s - started.elapsed().as_secs_f64();
         let later = (n_levels - level - 1) as f64;
@@ -211,7 +223,7 @@ pub fn solve_component(
             .max(remaining / (later + 1.0))
             .max(MIN_LEVEL_SECONDS);
         let deadline = level_start + std::time::Duration::from_secs_f64(budget);
-        let outcome = e.solve_level(level, gaps[level], deadline, incumbent.as_deref())?;
+        let outcome = e.solve_level(level, rel_gap, deadline, incumbent.as_deref())?;
         let (status, value, bound, point) = match outcome {
             LevelOutcome::Infeasible => {
                 stats.push(LevelStat {
@@ -227,6 +239,14 @@ pub fn solve_component(
                 bound,
                 point,
             } => {
+                // A start as good at this level was made with the later ones in mind
+                // (the floor's start): it stays.
+                let (value, point) = match incumbent.take() {
+                    Some(inc) if e.value_at(level, &inc) <= value + pin_slack(value) => {
+                        (e.value_at(level, &inc), inc)
+                    }
+                    _ => (value, point),
+                };
                 let status = if relative_gap(value, bound) <= PROVEN_GAP {
                     SolveStatus::Optimal
                 } else {
@@ -237,12 +257,18 @@ pub fn solve_component(
             LevelOutcome::NoSolution { bound } => match incumbent.take() {
                 Some(point) => {
                     let value = e.value_at(level, &point);
-                    let bound = if bound.is_finite() {
-                        bound.min(value)
-                    } else {
-                        e.box_bound(level)
+                    // The first pass's LP bound of the first level holds unconditionally.
+                    let bound = match (bound.is_finite(), e.first_level_bound) {
+                        (true, _) => bound.min(value),
+                        (false, Some(b)) if level == 0 => b.min(value),
+                        _ => e.box_bound(level),
                     };
-                    (SolveStatus::Feasible, value, bound, point)
+                    let status = if relative_gap(value, bound) <= PROVEN_GAP {
+                        SolveStatus::Optimal
+                    } else {
+                        SolveStatus::Feasible
+                    };
+                    (status, value, bound, point)
                 }
                 None => {
                     stats.push(LevelStat {
@@ -537,6 +563,7 @@ impl Engine {
             basis: None,
             fixed: Vec::new(),
             fixed_mask: Vec::new(),
+            first_level_bound: None,
             class_size: comp
                 .classes
                 .iter()
@@ -767,7 +794,8 @@ impl Engine {
         deadline: Instant,
     ) -> Result<FirstPass, MipError> {
         let mut bounds: Vec<(f64, f64)> = Vec::new();
-        let mut last: Option<(Option<Vec<f64>>, Vec<f64>, Vec<f64>)> = None;
+        // The last LP's integral plan (if any), column values and row duals.
+        let mut last: Option<LastLp> = None;
         // The last level whose LP optimum was integral, and that plan.
         let mut proven: Option<(usize, Vec<f64>)> = None;
         let mut complete = true;
@@ -791,6 +819,9 @@ impl Engine {
                         value
                     };
                     bounds.push((bound, started.elapsed().as_secs_f64()));
+                    if level == 0 {
+                        self.first_level_bound = Some(bound);
+                    }
                     if let Some(p) = &point {
                         proven = Some((level, p.clone()));
                     }

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::lang::Lang;
+
 /// One thing wrong with an input file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -64,25 +66,37 @@ impl Problem {
     }
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+impl Problem {
+    /// The problem as the terminal shows it in `lang`: the location, the message, the value
+    /// and the fix, framed in that language (the message and fix keep their authors' words).
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = self.file.clone();
         if let Some(line) = self.line {
-            write!(f, ":{line}")?;
+            out.push_str(&format!(":{line}"));
             if let Some(label) = &self.column_label {
-                write!(f, ":{label}")?;
+                out.push_str(&format!(":{label}"));
             } else if let Some(col) = self.column {
-                write!(f, ":{col}")?;
+                out.push_str(&format!(":{col}"));
             }
         }
-        write!(f, ": {}", self.message)?;
+        let (colon, value, semicolon) =
+            lang.pick_any(("：", "（值 ", "；"), (": ", " (value ", "; "));
+        out.push_str(colon);
+        out.push_str(&self.message);
         if let Some(v) = &self.value {
-            write!(f, " (value {v:?})")?;
+            out.push_str(&format!("{value}{v:?}{}", lang.pick("）", ")")));
         }
         if !self.fix.is_empty() {
-            write!(f, "; {}", self.fix)?;
+            out.push_str(semicolon);
+            out.push_str(&self.fix);
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -118,6 +132,17 @@ impl Problems {
     }
     pub fn iter(&self) -> impl Iterator<Item = &Problem> {
         self.0.iter()
+    }
+}
+
+impl Problems {
+    /// Every problem, one per line, framed in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        self.0
+            .iter()
+            .map(|p| p.render(lang))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 

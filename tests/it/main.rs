@@ -8,6 +8,7 @@ mod excel;
 mod groups;
 mod groups_previous;
 mod indicators;
+mod lang_zh;
 mod locks;
 mod moves_oracle;
 mod pairing;

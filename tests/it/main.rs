@@ -5,6 +5,7 @@ mod chinese_degrees;
 mod cli;
 mod common;
 mod excel;
+mod export_plan_only;
 mod groups;
 mod groups_previous;
 mod indicators;

@@ -12,6 +12,7 @@ mod indicators;
 mod lang_zh;
 mod locks;
 mod moves_oracle;
+mod overview_png;
 mod pairing;
 mod pairing_examples;
 mod plan_examples;

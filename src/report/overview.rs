@@ -180,9 +180,9 @@ fn draw_figures(c: &mut Canvas, plan: &PlanData, f: &Map<String, Value>) {
     .iter()
     .enumerate()
     {
-        c.text(end + 18, y + 15 * i as i64, 2, line, INK);
+        c.text(end + 18, y - 3 + 17 * i as i64, 2, line, INK);
     }
-    y += 64;
+    y += 68;
 
     heading(c, x, y, "SHORTAGE");
     y += 26;

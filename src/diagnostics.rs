@@ -22,6 +22,8 @@ pub struct Problem {
     pub message: String,
     /// How to fix it, in the planner's terms.
     pub fix: String,
+    /// The message and the fix in Chinese, where the reader wrote them (shown under zh).
+    pub zh: Option<(String, String)>,
 }
 
 impl Problem {
@@ -38,7 +40,20 @@ impl Problem {
             value: None,
             message: message.into(),
             fix: fix.into(),
+            zh: None,
         }
+    }
+
+    /// Gives the problem its Chinese message and fix.
+    pub fn zh(&mut self, message: impl Into<String>, fix: impl Into<String>) -> &mut Self {
+        self.zh = Some((message.into(), fix.into()));
+        self
+    }
+
+    /// [`Problem::zh`] for a problem being built.
+    pub fn with_zh(mut self, message: impl Into<String>, fix: impl Into<String>) -> Self {
+        self.zh(message, fix);
+        self
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {
@@ -81,14 +96,18 @@ impl Problem {
         }
         let (colon, value, semicolon) =
             lang.pick_any(("：", "（值 ", "；"), (": ", " (value ", "; "));
+        let (message, fix) = match (&self.zh, lang) {
+            (Some((m, f)), Lang::Zh) => (m, f),
+            _ => (&self.message, &self.fix),
+        };
         out.push_str(colon);
-        out.push_str(&self.message);
+        out.push_str(message);
         if let Some(v) = &self.value {
             out.push_str(&format!("{value}{v:?}{}", lang.pick("）", ")")));
         }
-        if !self.fix.is_empty() {
+        if !fix.is_empty() {
             out.push_str(semicolon);
-            out.push_str(&self.fix);
+            out.push_str(fix);
         }
         out
     }

@@ -141,14 +141,29 @@ fn validate_frames_problems_and_its_summary_in_chinese() {
     fs::write(&schools, text.replacen("primary", "primry", 1)).expect("write");
     let (code, zh) = run_in("zh_CN.UTF-8", &["validate", s(dir.path())]);
     assert_eq!(code, 1, "{zh}");
-    assert!(zh.contains("schools.csv:2:4："), "{zh}");
-    assert!(zh.contains("（值 \"primry\"）"), "{zh}");
+    assert!(
+        zh.contains("schools.csv:2:4：学段无法识别（值 \"primry\"）；可用值："),
+        "{zh}"
+    );
     assert!(zh.contains("发现 1 处问题"), "{zh}");
     let (_, en) = run_in("en_US.UTF-8", &["validate", s(dir.path())]);
     assert!(
-        en.contains("(value \"primry\")") && en.contains("1 problem found"),
+        en.contains("schools.csv:2:4: unknown stage (value \"primry\"); use one of")
+            && en.contains("1 problem found"),
         "{en}"
     );
+
+    // A missing column, from the central CSV reader.
+    let teachers = dir.path().join("teachers.csv");
+    let text = fs::read_to_string(&teachers).expect("teachers");
+    fs::write(&teachers, text.replacen("birth_year", "born", 1)).expect("write");
+    let (code, zh) = run_in("zh_CN.UTF-8", &["validate", s(dir.path())]);
+    assert_eq!(code, 1, "{zh}");
+    assert!(
+        zh.contains("缺少 `birth_year` 列；请在表头中添加 `birth_year` 列"),
+        "{zh}"
+    );
+    assert!(!zh.contains("missing column"), "{zh}");
 }
 
 /// The plan folder of tests/it/locks.rs: schools-tiny's optimal groups and pairings.

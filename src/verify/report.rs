@@ -21,7 +21,11 @@ pub fn render_in(r: &VerifyReport, lang: Lang) -> String {
                 "{} {} —— 涉及：{} —— 依据：{}",
                 v.rule,
                 v.message_zh,
-                v.rows.join("，"),
+                v.rows
+                    .iter()
+                    .map(|r| row_zh(r))
+                    .collect::<Vec<_>>()
+                    .join("，"),
                 v.source
             ),
             Lang::En => writeln!(
@@ -76,4 +80,52 @@ pub fn render_in(r: &VerifyReport, lang: Lang) -> String {
         ),
     };
     out
+}
+
+/// A row label in Chinese: the track and group names that stand for no single row get their
+/// Chinese word; file rows (`moves.csv:3 (…)`) stay as written.
+fn row_zh(row: &str) -> String {
+    if let Some(name) = row.strip_prefix("track ") {
+        format!("序列 {name}")
+    } else if let Some(id) = row.strip_prefix("group ") {
+        format!("集团 {id}")
+    } else {
+        row.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::Violation;
+
+    #[test]
+    fn a_violation_prints_in_either_language() {
+        let r = VerifyReport {
+            violations: vec![Violation {
+                rule: "G4",
+                message: "township `T4` is split".into(),
+                message_zh: "乡镇 `T4` 被拆分".into(),
+                rows: vec!["group g-1".into(), "groups.csv:3 (g-1 S2)".into()],
+                source: "000",
+            }],
+            audited: vec!["groups.csv"],
+            ..VerifyReport::default()
+        };
+        let zh = render_in(&r, Lang::Zh);
+        assert!(
+            zh.starts_with(
+                "G4 乡镇 `T4` 被拆分 —— 涉及：集团 g-1，groups.csv:3 (g-1 S2) —— 依据：000\n"
+            ),
+            "{zh}"
+        );
+        assert!(zh.contains("方案核查未通过：1 处违规"), "{zh}");
+        let en = render(&r);
+        assert!(
+            en.starts_with(
+                "G4 township `T4` is split — rows: group g-1, groups.csv:3 (g-1 S2) — source: 000\n"
+            ),
+            "{en}"
+        );
+    }
 }

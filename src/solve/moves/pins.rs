@@ -99,6 +99,10 @@ impl Pins {
                         format!("unknown teacher `{}`", m.teacher),
                         "--previous must be a plan of this instance",
                     )
+                    .with_zh(
+                        format!("教师不存在：`{}`", m.teacher),
+                        "--previous 须为本实例的方案",
+                    )
                     .at(line, 1),
                 ),
                 (_, None) => problems.push(
@@ -106,6 +110,10 @@ impl Pins {
                         "previous moves.csv",
                         format!("unknown school `{}`", m.to),
                         "--previous must be a plan of this instance",
+                    )
+                    .with_zh(
+                        format!("学校不存在：`{}`", m.to),
+                        "--previous 须为本实例的方案",
                     )
                     .at(line, 3),
                 ),

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::lang::Lang;
+
 /// One thing wrong with an input file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -20,6 +22,8 @@ pub struct Problem {
     pub message: String,
     /// How to fix it, in the planner's terms.
     pub fix: String,
+    /// The message and the fix in Chinese, where the reader wrote them (shown under zh).
+    pub zh: Option<(String, String)>,
 }
 
 impl Problem {
@@ -36,7 +40,20 @@ impl Problem {
             value: None,
             message: message.into(),
             fix: fix.into(),
+            zh: None,
         }
+    }
+
+    /// Gives the problem its Chinese message and fix.
+    pub fn zh(&mut self, message: impl Into<String>, fix: impl Into<String>) -> &mut Self {
+        self.zh = Some((message.into(), fix.into()));
+        self
+    }
+
+    /// [`Problem::zh`] for a problem being built.
+    pub fn with_zh(mut self, message: impl Into<String>, fix: impl Into<String>) -> Self {
+        self.zh(message, fix);
+        self
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {
@@ -64,25 +81,41 @@ impl Problem {
     }
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+impl Problem {
+    /// The problem as the terminal shows it in `lang`: the location, the message, the value
+    /// and the fix, framed in that language (the message and fix keep their authors' words).
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = self.file.clone();
         if let Some(line) = self.line {
-            write!(f, ":{line}")?;
+            out.push_str(&format!(":{line}"));
             if let Some(label) = &self.column_label {
-                write!(f, ":{label}")?;
+                out.push_str(&format!(":{label}"));
             } else if let Some(col) = self.column {
-                write!(f, ":{col}")?;
+                out.push_str(&format!(":{col}"));
             }
         }
-        write!(f, ": {}", self.message)?;
+        let (colon, value, semicolon) =
+            lang.pick_any(("：", "（值 ", "；"), (": ", " (value ", "; "));
+        let (message, fix) = match (&self.zh, lang) {
+            (Some((m, f)), Lang::Zh) => (m, f),
+            _ => (&self.message, &self.fix),
+        };
+        out.push_str(colon);
+        out.push_str(message);
         if let Some(v) = &self.value {
-            write!(f, " (value {v:?})")?;
+            out.push_str(&format!("{value}{v:?}{}", lang.pick("）", ")")));
         }
-        if !self.fix.is_empty() {
-            write!(f, "; {}", self.fix)?;
+        if !fix.is_empty() {
+            out.push_str(semicolon);
+            out.push_str(fix);
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -118,6 +151,17 @@ impl Problems {
     }
     pub fn iter(&self) -> impl Iterator<Item = &Problem> {
         self.0.iter()
+    }
+}
+
+impl Problems {
+    /// Every problem, one per line, framed in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        self.0
+            .iter()
+            .map(|p| p.render(lang))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 

@@ -103,7 +103,9 @@ impl Error {
     /// chain. Problems and solver explanations keep the words their authors gave them.
     pub fn render(&self, lang: Lang) -> String {
         let mut out = match (self, lang) {
-            (Error::Input(p), Lang::Zh) => format!("输入有误（{} 处）：\n{p}", p.len()),
+            (Error::Input(p), Lang::Zh) => {
+                format!("输入有误（{} 处）：\n{}", p.len(), p.render(lang))
+            }
             (Error::Write { path, .. }, Lang::Zh) => format!("无法写入 {}", path.display()),
             (Error::Read { path, .. }, Lang::Zh) => format!("无法读取 {}", path.display()),
             (Error::Write { path, .. }, Lang::En) => format!("cannot write {}", path.display()),

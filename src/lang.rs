@@ -30,6 +30,14 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// Picks the Chinese or the English of any value (a tuple of phrases, say).
+    pub fn pick_any<T>(self, zh: T, en: T) -> T {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
 }
 
 /// The languages of one run: what the terminal says, and what the documents (report,

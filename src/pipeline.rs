@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::io::plan_files::{self, GROUPS};
 use crate::io::summary::{Provenance, SUMMARY, Summary, step_block};
 use crate::lang::Lang;
-use crate::solve::groups::{GroupsOutcome, Previous, form_groups_with};
+use crate::solve::groups::{GroupsOutcome, Previous, form_groups_in};
 use crate::solve::mip::{MipOptions, SolveStatus};
 use crate::solve::moves::pins::{self, Pins};
 use crate::solve::moves::{MovesOutcome, plan_moves_pinned};
@@ -155,7 +155,7 @@ pub fn step_groups(
         Some(prev) => Some(load_previous_groups(inst, prev)?),
         None => None,
     };
-    let formed = form_groups_with(inst, policy, &mip, previous.as_ref());
+    let formed = form_groups_in(inst, policy, &mip, previous.as_ref(), opts.lang);
     std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
     remove_stale(dir, AFTER_GROUPS)?;
     let summary = summary_for_step(dir, &[], policy, opts);

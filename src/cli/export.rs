@@ -58,7 +58,7 @@ pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
 
 /// A workbook written inside the plan folder is listed there, so that a re-plan into the
 /// folder removes it with the plan it shows.
-fn record_derived(dir: &Path, file: &Path) -> Result<()> {
+pub(super) fn record_derived(dir: &Path, file: &Path) -> Result<()> {
     // `plan.xlsx` alone has the parent "", the working folder.
     let parent = file.parent().map(|p| {
         if p.as_os_str().is_empty() {

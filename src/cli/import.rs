@@ -45,7 +45,7 @@ pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
         }
         Err(problems) => {
             for p in problems.iter() {
-                super::out(&p.to_string());
+                super::out(&p.render(langs.terminal));
             }
             super::err(&say::import_problems(lang, problems.len()));
             Ok(ExitCode::from(exit::PROBLEMS))

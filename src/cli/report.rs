@@ -1,4 +1,5 @@
-//! `rotaplan report`: write `DIR/report.html` for a plan folder.
+//! `rotaplan report`: write `DIR/report.html` for a plan folder, and with `--png` the
+//! overview picture `DIR/overview.png`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +18,11 @@ pub struct Args {
     /// Policy whose `[rotation] cross_cap_share` gives group caps the summary lacks.
     #[arg(long)]
     pub policy: Option<PathBuf>,
+    /// Also write `overview.png` (1200×800) beside the report, one picture to share in a
+    /// chat: the map with groups and pairings, moves, shortage before > after and the 2017 CV
+    /// indicators. Its labels are short capitals (no font is needed); README explains them.
+    #[arg(long)]
+    pub png: bool,
 }
 
 pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
@@ -34,5 +40,11 @@ pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
         },
     )?;
     super::out(&say::wrote(langs.terminal, &path));
+    if args.png {
+        let png = report::overview::write_overview(&inst, &args.dir.plan, cross_cap_share)?;
+        // Listed as derived, so a re-plan into the folder removes it with the old plan.
+        super::export::record_derived(&args.dir.plan, &png)?;
+        super::out(&say::wrote(langs.terminal, &png));
+    }
     Ok(ExitCode::SUCCESS)
 }

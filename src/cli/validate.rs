@@ -46,7 +46,7 @@ pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     for p in problems.iter() {
-        super::out(&p.to_string());
+        super::out(&p.render(langs.terminal));
     }
     super::err(&say::problems_found(langs.terminal, problems.len()));
     Ok(ExitCode::from(exit::PROBLEMS))

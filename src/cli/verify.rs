@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 /// Prints every finding; exit 1 when the plan breaks a rule or the summary disagrees.
-pub fn run(args: &Args, _langs: Langs) -> Result<ExitCode> {
+pub fn run(args: &Args, langs: Langs) -> Result<ExitCode> {
     let policy = super::load_policy(&args.policy)?;
     let report = crate::verify::verify_plan_with_policy_file(
         &args.instance,
@@ -25,7 +25,7 @@ pub fn run(args: &Args, _langs: Langs) -> Result<ExitCode> {
         &args.policy,
         &args.dir.plan,
     )?;
-    print!("{}", crate::verify::render(&report));
+    print!("{}", crate::verify::render_in(&report, langs.terminal));
     Ok(if report.is_ok() {
         ExitCode::SUCCESS
     } else {

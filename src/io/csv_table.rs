@@ -40,11 +40,17 @@ impl Table {
         let path = dir.join(name);
         if !path.exists() {
             if required {
-                problems.push(Problem::new(
-                    name,
-                    format!("file is missing from {}", dir.display()),
-                    format!("add {name} with the header {}", required_columns.join(",")),
-                ));
+                problems.push(
+                    Problem::new(
+                        name,
+                        format!("file is missing from {}", dir.display()),
+                        format!("add {name} with the header {}", required_columns.join(",")),
+                    )
+                    .with_zh(
+                        format!("{} 中缺少该文件", dir.display()),
+                        format!("请添加 {name}，表头为 {}", required_columns.join(",")),
+                    ),
+                );
             }
             return None;
         }
@@ -87,11 +93,17 @@ impl Table {
             .collect();
         if !path.exists() {
             if spec.required {
-                problems.push(Problem::new(
-                    &name,
-                    format!("file is missing from {}", dir.display()),
-                    format!("add {name} with the header {}", required.join(",")),
-                ));
+                problems.push(
+                    Problem::new(
+                        &name,
+                        format!("file is missing from {}", dir.display()),
+                        format!("add {name} with the header {}", required.join(",")),
+                    )
+                    .with_zh(
+                        format!("{} 中缺少该文件", dir.display()),
+                        format!("请添加 {name}，表头为 {}", required.join(",")),
+                    ),
+                );
             }
             return None;
         }
@@ -149,6 +161,7 @@ impl Table {
                             format!("cannot read the header: {e}"),
                             "save the file as CSV with a header row",
                         )
+                        .with_zh(format!("无法读取表头：{e}"), "请把文件另存为带表头行的 CSV")
                         .at_line(e.position().map_or(1, |p| lines.line_of(p.byte()))),
                     );
                     return None;
@@ -186,6 +199,13 @@ impl Table {
                         required_columns.join(",")
                     ),
                 )
+                .with_zh(
+                    "文件为空",
+                    format!(
+                        "请写入表头行（{}）及其下的数据行",
+                        required_columns.join(",")
+                    ),
+                )
                 .at_line(1),
             );
             return None;
@@ -210,6 +230,10 @@ impl Table {
                         ),
                         "delete or rename one of them",
                     )
+                    .with_zh(
+                        format!("有两列都表示 `{canonical}`（另一列是第 {} 列）", first + 1),
+                        "请删除或重命名其中一列",
+                    )
                     .at(header_line, i + 1)
                     .value(raw),
                 );
@@ -230,6 +254,14 @@ impl Table {
                         format!("missing column `{col}`"),
                         format!(
                             "add a `{col}`{accepted} column to the header (has: {})",
+                            header_record.iter().collect::<Vec<_>>().join(",")
+                        ),
+                    )
+                    .with_zh(
+                        format!("缺少 `{col}` 列"),
+                        format!(
+                            "请在表头中添加 `{col}` 列{}（现有：{}）",
+                            accepted.replace(" (or ", "（或 ").replace(')', "）"),
                             header_record.iter().collect::<Vec<_>>().join(",")
                         ),
                     )
@@ -277,6 +309,7 @@ impl Table {
                             format!("malformed CSV row: {e}"),
                             "check quotes and commas on this line",
                         )
+                        .with_zh(format!("CSV 行格式错误：{e}"), "请检查该行的引号和逗号")
                         .at_line(line),
                     );
                 }
@@ -330,8 +363,13 @@ impl Cells<'_> {
         (!v.is_empty()).then_some(v)
     }
 
-    /// Records a problem located at this row's `col`.
-    pub fn problem(&mut self, col: &str, message: impl Into<String>, fix: impl Into<String>) {
+    /// Records a problem located at this row's `col`; the caller may add its Chinese.
+    pub fn problem(
+        &mut self,
+        col: &str,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> &mut Problem {
         let column = self.table.column(col).map_or(0, |c| c + 1);
         let mut p = Problem::new(&self.table.file, message, fix).at(self.row.line, column);
         let written = self.table.column(col).and_then(|i| {
@@ -345,6 +383,8 @@ impl Cells<'_> {
             p = p.value(v);
         }
         self.problems.push(p);
+        let last = self.problems.0.len() - 1;
+        &mut self.problems.0[last]
     }
 
     /// A cell that must be present.
@@ -352,7 +392,8 @@ impl Cells<'_> {
         match self.text(col) {
             Some(v) => Some(v.to_string()),
             None => {
-                self.problem(col, format!("`{col}` is empty"), format!("fill in `{col}`"));
+                self.problem(col, format!("`{col}` is empty"), format!("fill in `{col}`"))
+                    .zh(format!("`{col}` 为空"), format!("请填写 `{col}`"));
                 None
             }
         }
@@ -367,7 +408,8 @@ impl Cells<'_> {
                     col,
                     format!("`{col}` is not a number"),
                     "write a number such as 12.5",
-                );
+                )
+                .zh(format!("`{col}` 不是数字"), "请填写数字，如 12.5");
                 None
             }
         }
@@ -376,7 +418,8 @@ impl Cells<'_> {
     pub fn nonneg_float(&mut self, col: &str) -> Option<f64> {
         let x = self.float(col)?;
         if x < 0.0 {
-            self.problem(col, format!("`{col}` is negative"), "use 0 or more");
+            self.problem(col, format!("`{col}` is negative"), "use 0 or more")
+                .zh(format!("`{col}` 为负数"), "请填写 0 或以上");
             return None;
         }
         Some(x)
@@ -395,7 +438,8 @@ impl Cells<'_> {
                 col,
                 format!("`{col}` is not a whole number"),
                 "write an integer such as 12",
-            );
+            )
+            .zh(format!("`{col}` 不是整数"), "请填写整数，如 12");
         }
         parsed
     }
@@ -403,13 +447,15 @@ impl Cells<'_> {
     pub fn count(&mut self, col: &str) -> Option<u32> {
         let x = self.int(col)?;
         if x < 0 {
-            self.problem(col, format!("`{col}` is negative"), "use 0 or more");
+            self.problem(col, format!("`{col}` is negative"), "use 0 or more")
+                .zh(format!("`{col}` 为负数"), "请填写 0 或以上");
             return None;
         }
         match u32::try_from(x) {
             Ok(v) => Some(v),
             Err(_) => {
-                self.problem(col, format!("`{col}` is too large"), "check the number");
+                self.problem(col, format!("`{col}` is too large"), "check the number")
+                    .zh(format!("`{col}` 过大"), "请核对该数字");
                 None
             }
         }
@@ -428,6 +474,13 @@ impl Cells<'_> {
                     col,
                     format!("`{col}` is not true or false"),
                     format!("write true or false (or {})", aliases::hint(aliases::BOOLS)),
+                )
+                .zh(
+                    format!("`{col}` 不是“是/否”"),
+                    format!(
+                        "请填写 true 或 false（或 {}）",
+                        aliases::hint(aliases::BOOLS)
+                    ),
                 );
                 default
             }

@@ -19,6 +19,20 @@ fn stages_hint() -> String {
     format!("use one of {}", aliases::hint(aliases::STAGES))
 }
 
+fn stages_hint_zh() -> String {
+    format!("可用值：{}", aliases::hint(aliases::STAGES))
+}
+
+/// The Chinese of the kinds of id a row refers to.
+fn what_zh(what: &str) -> &'static str {
+    match what {
+        "township" => "乡镇",
+        "school" => "学校",
+        "teacher" => "教师",
+        _ => "编号",
+    }
+}
+
 fn spec(stem: &str) -> &'static TableSpec {
     // The stems are SPEC's file names, all in the alias table.
     aliases::table(stem).unwrap_or(&aliases::TABLES[0])
@@ -106,6 +120,10 @@ impl Coordinates {
                 "lat",
                 "the row gives both x_km/y_km and lat/lng",
                 "keep one pair: an instance gives coordinates in km or in degrees throughout",
+            )
+            .zh(
+                "该行同时给出了 x_km/y_km 和 lat/lng",
+                "只保留一组：一个实例的坐标要么全用公里，要么全用经纬度",
             );
             return Err(());
         }
@@ -125,6 +143,10 @@ impl Coordinates {
                     ),
                     "an instance uses km or degrees throughout: give every township and school \
                      in the same unit",
+                )
+                .zh(
+                    format!("该行给出 {a},{b}，但 {first_file} 第 {first_line} 行给出 {fa},{fb}"),
+                    "一个实例的坐标须统一用公里或经纬度：所有乡镇和学校用同一种单位",
                 );
                 return Err(());
             }
@@ -138,6 +160,10 @@ impl Coordinates {
                     col,
                     format!("`{col}` is empty"),
                     format!("give both {a} and {b}, or neither"),
+                )
+                .zh(
+                    format!("`{col}` 为空"),
+                    format!("{a} 和 {b} 要么都填，要么都不填"),
                 );
                 complete = false;
             }
@@ -159,6 +185,10 @@ impl Coordinates {
                 "`lat` is outside −90…90 degrees",
                 "give the latitude in decimal degrees (north positive, e.g. 27.13); \
                  check that lat and lng are not swapped",
+            )
+            .zh(
+                "`lat` 超出 −90…90 度",
+                "请用十进制度数填写纬度（北纬为正，如 27.13）；检查 lat 与 lng 是否填反",
             );
             in_range = false;
         }
@@ -167,6 +197,10 @@ impl Coordinates {
                 "lng",
                 "`lng` is outside −180…180 degrees",
                 "give the longitude in decimal degrees (east positive, e.g. 104.72)",
+            )
+            .zh(
+                "`lng` 超出 −180…180 度",
+                "请用十进制度数填写经度（东经为正，如 104.72）",
             );
             in_range = false;
         }
@@ -262,6 +296,10 @@ fn read_townships(
                         col,
                         "the township has no coordinates",
                         "give x_km,y_km in km or lat,lng in degrees",
+                    )
+                    .zh(
+                        "该乡镇没有坐标",
+                        "请给出 x_km,y_km（公里）或 lat,lng（经纬度）",
                     );
                 }
                 None
@@ -323,7 +361,8 @@ fn read_adjacency(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems:
                 "b",
                 "self-loop: a township cannot be adjacent to itself",
                 "delete this row",
-            );
+            )
+            .zh("自环：乡镇不能与自身相邻", "删除这一行");
             continue;
         }
         if let (Some(ia), Some(ib)) = (ia, ib) {
@@ -362,6 +401,10 @@ impl Refs<'_> {
                     col,
                     format!("`{id}` is the name of {} {what}s", many.len()),
                     format!("write the {what}'s id from {file}: the name is not unique"),
+                )
+                .zh(
+                    format!("`{id}` 是 {} 个{}的名称", many.len(), what_zh(what)),
+                    format!("请填写 {file} 中的编号：该名称不唯一"),
                 );
                 None
             }
@@ -370,6 +413,10 @@ impl Refs<'_> {
                     col,
                     format!("unknown {what} `{id}`"),
                     format!("use an id listed in {file}, or add `{id}` there"),
+                )
+                .zh(
+                    format!("{}不存在：`{id}`", what_zh(what)),
+                    format!("请使用 {file} 中列出的编号，或在其中添加 `{id}`"),
                 );
                 None
             }
@@ -434,7 +481,8 @@ fn read_schools(
             Some(s) => {
                 let st = Stage::parse(&s);
                 if st.is_none() {
-                    c.problem("stage", "unknown stage", stages_hint());
+                    c.problem("stage", "unknown stage", stages_hint())
+                        .zh("学段无法识别", stages_hint_zh());
                 }
                 st
             }
@@ -446,7 +494,8 @@ fn read_schools(
                     "quality",
                     "`quality` is empty",
                     "give a quality score from 0 to 100",
-                );
+                )
+                .zh("`quality` 为空", "请填写 0 到 100 的质量分");
                 None
             }
             Some(_) => match c.float("quality") {
@@ -456,7 +505,8 @@ fn read_schools(
                         "quality",
                         "`quality` is outside 0–100",
                         "give a quality score from 0 to 100",
-                    );
+                    )
+                    .zh("`quality` 超出 0–100", "请填写 0 到 100 的质量分");
                     None
                 }
                 None => None,
@@ -468,7 +518,8 @@ fn read_schools(
                 "students",
                 "`students` is empty",
                 "give the number of students (0 or more)",
-            );
+            )
+            .zh("`students` 为空", "请填写学生人数（0 或以上）");
         }
         let classes = c.count("classes");
         if c.text("classes").is_none() {
@@ -476,7 +527,8 @@ fn read_schools(
                 "classes",
                 "`classes` is empty",
                 "give the number of classes (0 or more)",
-            );
+            )
+            .zh("`classes` 为空", "请填写班级数（0 或以上）");
         }
         let point = coords.read(&mut c, "schools.csv");
         let helper = c.boolean("helper", false);
@@ -531,6 +583,9 @@ fn read_schools(
 const SUBJECT_HINT: &str = "write a subject such as 语文 or chinese, 数学 or math \
      (docs/import-aliases.md lists the Chinese names), or a lower-case English identifier";
 
+const SUBJECT_HINT_ZH: &str = "请填写学科，如 语文 或 chinese、数学 或 math\
+     （docs/import-aliases.md 列出了中文名称），或小写英文标识";
+
 fn is_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
@@ -553,7 +608,8 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
         if let Some(s) = &subject
             && !is_identifier(s)
         {
-            c.problem("subject", "unknown subject", SUBJECT_HINT);
+            c.problem("subject", "unknown subject", SUBJECT_HINT)
+                .zh("学科无法识别", SUBJECT_HINT_ZH);
         }
         let sex = c.required("sex").and_then(|s| {
             let v = Sex::parse(&s);
@@ -562,6 +618,10 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                     "sex",
                     "unknown sex",
                     format!("use one of {}", aliases::hint(aliases::SEXES)),
+                )
+                .zh(
+                    "性别无法识别",
+                    format!("可用值：{}", aliases::hint(aliases::SEXES)),
                 );
             }
             v
@@ -572,7 +632,8 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                 "birth_year",
                 "`birth_year` is empty",
                 "give the year of birth, e.g. 1985",
-            );
+            )
+            .zh("`birth_year` 为空", "请填写出生年份，如 1985");
         }
         let birth_year = birth_year.and_then(|y| {
             if (1900..=2100).contains(&y) {
@@ -582,7 +643,8 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                     "birth_year",
                     "`birth_year` is not a plausible year",
                     "give a four-digit year such as 1985",
-                );
+                )
+                .zh("`birth_year` 不是合理的年份", "请填写四位年份，如 1985");
                 None
             }
         });
@@ -593,6 +655,10 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                     "title",
                     "unknown title",
                     format!("use one of {}", aliases::hint(aliases::TITLES)),
+                )
+                .zh(
+                    "职称无法识别",
+                    format!("可用值：{}", aliases::hint(aliases::TITLES)),
                 );
             }
             v
@@ -604,20 +670,26 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                 "years_at_school",
                 "`years_at_school` is empty",
                 "give the whole years at the current school (0 or more)",
-            );
+            )
+            .zh("`years_at_school` 为空", "请填写在本校的整年数（0 或以上）");
         }
         let name = c.text("name").map(str::to_string);
         let second_subject = c.text("second_subject").map(str::to_string);
         if let Some(s) = &second_subject
             && !is_identifier(s)
         {
-            c.problem("second_subject", "unknown subject", SUBJECT_HINT);
+            c.problem("second_subject", "unknown subject", SUBJECT_HINT)
+                .zh("第二学科无法识别", SUBJECT_HINT_ZH);
         }
         if second_subject.is_some() && second_subject == subject {
             c.problem(
                 "second_subject",
                 "`second_subject` is the same as `subject`",
                 "leave second_subject empty, or name the other subject the teacher may cover",
+            )
+            .zh(
+                "`second_subject` 与 `subject` 相同",
+                "请留空 second_subject，或填写该教师可兼任的另一学科",
             );
         }
         let mut certified_stages = Vec::new();
@@ -626,11 +698,17 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                 match aliases::code_for(aliases::STAGES, part).and_then(Stage::parse) {
                     Some(s) if !certified_stages.contains(&s) => certified_stages.push(s),
                     Some(_) => {}
-                    None => c.problem(
-                        "certified_stages",
-                        format!("unknown stage `{part}`"),
-                        format!("separate stages with `;`, and {}", stages_hint()),
-                    ),
+                    None => {
+                        c.problem(
+                            "certified_stages",
+                            format!("unknown stage `{part}`"),
+                            format!("separate stages with `;`, and {}", stages_hint()),
+                        )
+                        .zh(
+                            format!("学段无法识别：`{part}`"),
+                            format!("多个学段用 `;` 分隔；{}", stages_hint_zh()),
+                        );
+                    }
                 }
             }
         }
@@ -644,6 +722,10 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                         "use one of {}, or leave it empty",
                         aliases::hint(aliases::DEGREES)
                     ),
+                )
+                .zh(
+                    "学历无法识别",
+                    format!("可用值：{}；或留空", aliases::hint(aliases::DEGREES)),
                 );
             }
             v
@@ -665,7 +747,7 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                 ),
                 "set `school` to the host school where the teacher works this year, or clear \
                  home_school and exchange_until if the teacher is back home",
-            );
+            ).zh(format!("该教师在自己的原学校 `{}` 交流", inst.schools[home].id), "请把 `school` 设为本年任教的交流学校；若已返回原校，请清空 home_school 和 exchange_until");
         }
         let exchange_until = c.int("exchange_until").map(|y| y as i32);
         if c.text("home_school").is_some() && c.text("exchange_until").is_none() {
@@ -673,6 +755,10 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                 "exchange_until",
                 "a teacher on exchange (home_school set) needs `exchange_until`",
                 "give the year the exchange ends",
+            )
+            .zh(
+                "交流中的教师（已填 home_school）须填写 `exchange_until`",
+                "请填写交流结束年份",
             );
         }
         if c.text("exchange_until").is_some() && c.text("home_school").is_none() {
@@ -680,6 +766,10 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                 "home_school",
                 "`exchange_until` is set but `home_school` is empty",
                 "give the school the post belongs to, or clear exchange_until",
+            )
+            .zh(
+                "已填 `exchange_until`，但 `home_school` 为空",
+                "请填写编制所在学校，或清空 exchange_until",
             );
         }
         let exempt = c.boolean("exempt", false);
@@ -749,7 +839,8 @@ fn read_demand(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &m
         if let Some(s) = &subject
             && !is_identifier(s)
         {
-            c.problem("subject", "unknown subject", SUBJECT_HINT);
+            c.problem("subject", "unknown subject", SUBJECT_HINT)
+                .zh("学科无法识别", SUBJECT_HINT_ZH);
         }
         let positions = c.count("positions");
         if c.text("positions").is_none() {
@@ -757,7 +848,8 @@ fn read_demand(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &m
                 "positions",
                 "`positions` is empty",
                 "give the number of posts (0 or more)",
-            );
+            )
+            .zh("`positions` 为空", "请填写岗位数（0 或以上）");
         }
         let line = c.line();
         if let (Some(school), Some(subject), Some(positions)) = (school, subject, positions) {
@@ -768,6 +860,10 @@ fn read_demand(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: &m
                         "duplicate demand row for this school and subject (first on line {first})"
                     ),
                     "merge the two rows into one",
+                )
+                .zh(
+                    format!("同一学校同一学科的需求行重复（首次出现在第 {first} 行）"),
+                    "请把两行合并为一行",
                 );
                 continue;
             }

@@ -4,7 +4,8 @@
 //!
 //! The reason of each move is the `reason` column of `moves.csv`, word for word, so the
 //! workbook and the report never disagree; a planner-made `moves.csv` without the column gets
-//! the reasons rotaplan would have written (this needs the instance). With the instance,
+//! the reasons rotaplan would have written (this needs the instance; without it, what the
+//! plan files say, and that the rest needs `--instance`). With the instance,
 //! schools, teachers and groups carry their names; without it the sheets hold ids only.
 //! Sheet names are fixed (SPEC); headers and labels follow the documents language.
 
@@ -62,8 +63,12 @@ pub fn export_plan_in(
         )])));
     }
     let grouping = instance.and_then(|i| Grouping::from_rows(i, &groups).ok());
-    if let (Some(inst), Some(grouping)) = (instance, &grouping) {
-        crate::report::reasons::fill_reasons(inst, grouping, &pairings, &returns, &mut moves, lang);
+    match (instance, &grouping) {
+        (Some(inst), Some(grouping)) => crate::report::reasons::fill_reasons(
+            inst, grouping, &pairings, &returns, &mut moves, lang,
+        ),
+        // An older plan without the `reason` column, exported without its instance.
+        _ => crate::report::reasons::fill_reasons_from_plan(&groups, &pairings, &mut moves, lang),
     }
     let names = Names {
         instance,

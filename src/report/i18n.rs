@@ -134,6 +134,11 @@ keys! {
     ReasonSentToHelper => "派往帮扶校", "sent to the helper";
     ReasonExchangeNoPairing => "互派交流（{0} ↔ {1}），方案中未找到对应结对",
         "exchange {0} ↔ {1}; no matching pairing in pairings.csv";
+    ReasonPlanOnlyTransfer => "集团{2}内调动：{3}教师由{0}调往{1}；所补缺口须用 --instance 指定实例后导出",
+        "transfer within group {2}: a {3} teacher moves from {0} to {1}; the shortage it closes needs --instance";
+    ReasonPlanOnlyMove => "{2}教师由{0}调往{1}；原因须用 --instance 指定实例后导出",
+        "a {2} teacher moves from {0} to {1}; the reason needs --instance";
+    ReasonGroupId => "集团{0}", "group {0}";
     ReasonSep => "；", "; ";
     StatusOptimal => "最优（已证明）", "optimal (proven)";
     StatusFeasible => "可行（到时限，未证明最优）", "feasible (time limit, not proven)";

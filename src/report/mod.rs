@@ -13,6 +13,7 @@ use crate::domain::Instance;
 use crate::error::{Error, Result};
 use crate::io::atomic::write_bytes_atomic;
 
+pub mod canvas;
 pub mod charts;
 pub mod data;
 pub mod html;
@@ -21,6 +22,8 @@ pub mod indicators;
 pub mod map;
 pub mod measures;
 pub mod notices;
+pub mod overview;
+pub mod png;
 pub mod reasons;
 pub mod settings;
 pub mod tables;

@@ -12,7 +12,7 @@ use super::data::Staffing;
 use super::i18n::{Key, Lang, fill, stage_name, subject_name};
 use crate::domain::Instance;
 use crate::domain::grouping::Grouping;
-use crate::plan::{MoveKind, MoveRow, PairingRow, ReturnRow};
+use crate::plan::{GroupRow, MoveKind, MoveRow, PairingRow, ReturnRow};
 use crate::words::group_name;
 
 /// The display name of a school id: its name when known, else the id as written.
@@ -158,6 +158,84 @@ pub fn reason(b: &Basis, m: &MoveRow, lang: Lang) -> String {
         ));
     }
     parts.join(sep)
+}
+
+/// Gives every move without a reason its reason from the plan files alone, for a plan whose
+/// `moves.csv` predates the `reason` column exported without the instance: an exchange names
+/// its pairing (pairings.csv and groups.csv say all of it); a transfer names its group and
+/// says that the shortage it closes needs the instance (teachers and demand are not in the
+/// plan). Reasons already there are kept word for word; none is left empty.
+pub fn fill_reasons_from_plan(
+    groups: &[GroupRow],
+    pairings: &[PairingRow],
+    moves: &mut [MoveRow],
+    lang: Lang,
+) {
+    let group_of = |school: &str| {
+        groups
+            .iter()
+            .find(|g| g.school == school)
+            .map(|g| g.group.as_str())
+    };
+    for m in moves.iter_mut() {
+        if m.reason.as_deref().is_some_and(|r| !r.trim().is_empty()) {
+            continue;
+        }
+        let subject = subject_name(lang, &m.subject);
+        let text = match m.kind {
+            MoveKind::Exchange => plan_only_exchange(&group_of, pairings, m, lang),
+            MoveKind::Transfer => match (group_of(&m.from), group_of(&m.to)) {
+                (Some(a), Some(b)) if a == b => fill(
+                    lang,
+                    Key::ReasonPlanOnlyTransfer,
+                    &[&m.from, &m.to, a, &subject],
+                ),
+                _ => fill(lang, Key::ReasonPlanOnlyMove, &[&m.from, &m.to, &subject]),
+            },
+        };
+        m.reason = Some(text);
+    }
+}
+
+/// An exchange's pairing from pairings.csv and groups.csv, by school and group ids.
+fn plan_only_exchange<'a>(
+    group_of: &dyn Fn(&str) -> Option<&'a str>,
+    pairings: &[PairingRow],
+    m: &MoveRow,
+    lang: Lang,
+) -> String {
+    let is_helper = |id: &str| pairings.iter().any(|p| p.helper == id);
+    let (helper, school, dir) = if is_helper(&m.from) && !is_helper(&m.to) {
+        (&m.from, &m.to, Key::ReasonSentByHelper)
+    } else {
+        (&m.to, &m.from, Key::ReasonSentToHelper)
+    };
+    let group = group_of(school);
+    let pairing = pairings.iter().find(|p| {
+        p.helper == *helper
+            && m.slot.is_none_or(|s| s == p.stage)
+            && (p.school.as_deref() == Some(school.as_str())
+                || (p.school.is_none() && Some(p.group.as_str()) == group))
+    });
+    match pairing {
+        Some(p) => {
+            let target = p
+                .school
+                .clone()
+                .unwrap_or_else(|| fill(lang, Key::ReasonGroupId, &[&p.group]));
+            fill(
+                lang,
+                Key::ReasonExchange,
+                &[
+                    helper,
+                    &target,
+                    &stage_name(lang, p.stage.as_str()),
+                    dir.text(lang),
+                ],
+            )
+        }
+        None => fill(lang, Key::ReasonExchangeNoPairing, &[&m.from, &m.to]),
+    }
 }
 
 /// "学校2与XX教育集团结对互派（初中），由帮扶校派出".

@@ -62,12 +62,18 @@ fn resolve(a: &mut Audit) -> Groups {
         let r = &l.row;
         let here = at(GROUPS, l.line, &format!("{} {}", r.group, r.school));
         let Some(s) = a.inst.school_by_id(&r.school) else {
-            a.flag(F1, format!("unknown school `{}`", r.school), vec![here]);
+            a.flag(
+                F1,
+                format!("学校不存在：`{}`", r.school),
+                format!("unknown school `{}`", r.school),
+                vec![here],
+            );
             continue;
         };
         if !a.policy.tracks.iter().any(|t| t.name == r.track) {
             a.flag(
                 G6,
+                format!("政策中没有序列 `{}`", r.track),
                 format!("track `{}` is not in the policy", r.track),
                 vec![here.clone()],
             );
@@ -81,7 +87,7 @@ fn resolve(a: &mut Audit) -> Groups {
         });
         if g.track != r.track {
             a.flag(
-                G6,
+                G6, format!("集团编号 `{}` 同时用于序列 `{}` 和 `{}`；各序列的集团编号须互不相同", r.group, g.track, r.track),
                 format!(
                     "group id `{}` is used by tracks `{}` and `{}`; ids must be unique across tracks",
                     r.group, g.track, r.track
@@ -91,7 +97,7 @@ fn resolve(a: &mut Audit) -> Groups {
         }
         if let (Some(prev), Some(line)) = (&school_group[s], first_row[s]) {
             a.flag(
-                G6,
+                G6, format!("学校 `{}` 重复列出（已在集团 `{prev}` 中）；一所学校至多属于一个集团", r.school),
                 format!(
                     "school `{}` is listed again (already in group `{prev}`); a school is in at most one group",
                     r.school
@@ -108,6 +114,7 @@ fn resolve(a: &mut Audit) -> Groups {
             if g.core.is_some() {
                 a.flag(
                     G6,
+                    format!("集团 `{}` 有第二所核心校 `{}`", r.group, r.school),
                     format!("group `{}` has a second core `{}`", r.group, r.school),
                     vec![here],
                 );
@@ -127,6 +134,7 @@ fn resolve(a: &mut Audit) -> Groups {
         if g.core.is_none() {
             a.flag(
                 G6,
+                format!("集团 `{}` 没有核心校", g.id),
                 format!("group `{}` has no core school", g.id),
                 rows_of(g, a),
             );
@@ -152,6 +160,10 @@ fn check_tracks(a: &mut Audit, groups: &Groups) {
             a.flag(
                 G6,
                 format!(
+                    "序列 `{}` 在 groups.csv 中有 {n} 个集团；政策规定 count = {}",
+                    t.name, t.count
+                ),
+                format!(
                     "track `{}` has {n} groups in groups.csv; the policy fixes count = {}",
                     t.name, t.count
                 ),
@@ -164,6 +176,10 @@ fn check_tracks(a: &mut Audit, groups: &Groups) {
             if belongs && placed.is_none() {
                 a.flag(
                     G6,
+                    format!(
+                        "学校 `{}`（{}）属于序列 `{}`，却不在其任何集团中",
+                        school.id, school.stage, t.name
+                    ),
                     format!(
                         "school `{}` ({}) belongs to track `{}` but is in none of its groups",
                         school.id, school.stage, t.name
@@ -185,6 +201,18 @@ fn check_tracks(a: &mut Audit, groups: &Groups) {
                 a.flag(
                     G6,
                     format!(
+                        "学校 `{}`（{}）在序列 `{}` 的集团 `{}` 中，但{}",
+                        school.id,
+                        school.stage,
+                        t.name,
+                        g.id,
+                        if t.stages.contains(&school.stage) {
+                            "它是帮扶校，而该序列 include_helpers = false"
+                        } else {
+                            "它的学段不在该序列的学段之内"
+                        }
+                    ),
+                    format!(
                         "school `{}` ({}) is in group `{}` of track `{}` but {why}",
                         school.id, school.stage, g.id, t.name
                     ),
@@ -203,6 +231,12 @@ fn check_group(a: &mut Audit, g: &GroupView) {
         a.flag(
             G1,
             format!(
+                "集团 `{}` 有 {} 所学校；上限 max_schools = {}",
+                g.id,
+                g.schools.len(),
+                track.max_schools
+            ),
+            format!(
                 "group `{}` has {} schools; max_schools = {}",
                 g.id,
                 g.schools.len(),
@@ -218,6 +252,10 @@ fn check_group(a: &mut Audit, g: &GroupView) {
             a.flag(
                 G3,
                 format!(
+                    "集团 `{}` 的核心校 `{}` 质量 {} < 核心校最低质量 core_min_quality {}",
+                    g.id, core.id, core.quality, track.core_min_quality
+                ),
+                format!(
                     "core `{}` of group `{}` has quality {} < core_min_quality {}",
                     core.id, g.id, core.quality, track.core_min_quality
                 ),
@@ -226,7 +264,7 @@ fn check_group(a: &mut Audit, g: &GroupView) {
         }
         if !a.extras.may_lead(a.policy, &g.track, core.stage) {
             a.flag(
-                G3,
+                G3, format!("集团 `{}` 的核心校 `{}` 是{}学校；该序列的 core_stages 不含此学段", g.id, core.id, core.stage),
                 format!(
                     "core `{}` of group `{}` is a {} school; the track's core_stages do not include it",
                     core.id, g.id, core.stage
@@ -237,6 +275,10 @@ fn check_group(a: &mut Audit, g: &GroupView) {
         if !core.core_eligible {
             a.flag(
                 G3,
+                format!(
+                    "集团 `{}` 的核心校 `{}` 的 core_eligible = false",
+                    g.id, core.id
+                ),
                 format!(
                     "core `{}` of group `{}` has core_eligible = false",
                     core.id, g.id
@@ -254,6 +296,10 @@ fn check_group(a: &mut Audit, g: &GroupView) {
         a.flag(
             G5,
             format!(
+                "集团 `{}` 有学生 {students} 人 < 下限 min_students {min}",
+                g.id
+            ),
+            format!(
                 "group `{}` has {students} students < min_students {min}",
                 g.id
             ),
@@ -263,6 +309,10 @@ fn check_group(a: &mut Audit, g: &GroupView) {
     if let Some(max) = track.max_students.filter(|&m| students > m + 1e-9) {
         a.flag(
             G5,
+            format!(
+                "集团 `{}` 有学生 {students} 人 > 上限 max_students {max}",
+                g.id
+            ),
             format!(
                 "group `{}` has {students} students > max_students {max}",
                 g.id
@@ -291,6 +341,12 @@ fn check_townships(a: &mut Audit, groups: &Groups) {
                 a.flag(
                     G4,
                     format!(
+                        "乡镇 `{}` 被拆分到序列 `{}` 的集团 {}",
+                        a.inst.townships[*tw].id,
+                        t.name,
+                        ids.join("、")
+                    ),
+                    format!(
                         "township `{}` is split between groups {} of track `{}`",
                         a.inst.townships[*tw].id,
                         ids.join(", "),
@@ -316,7 +372,7 @@ fn check_townships(a: &mut Audit, groups: &Groups) {
                     .map(|&t| a.inst.townships[t].id.as_str())
                     .collect();
                 a.flag(
-                    G4,
+                    G4, format!("集团 `{}` 不连片：其乡镇 {} 在相邻关系图中不相连", g.id, names.join("、")),
                     format!(
                         "group `{}` is not contiguous: its townships {} fall apart in the adjacency graph",
                         g.id,

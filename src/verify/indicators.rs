@@ -153,6 +153,7 @@ pub(crate) fn check(a: &mut Audit, six: &[Figure]) -> f64 {
     if !missing.is_empty() {
         a.flag(
             S1,
+            format!("`indicators` 部分缺少 {}", missing.join("、")),
             format!("the `indicators` block lacks {}", missing.join(", ")),
             vec![crate::io::summary::SUMMARY.to_string()],
         );

@@ -52,7 +52,10 @@ use crate::error::{Error, Result};
 pub struct Violation {
     /// Rule id, e.g. `T2`.
     pub rule: &'static str,
+    /// The finding in English (stable: tests and scripts match on it).
     pub message: String,
+    /// The same finding in Chinese, for `--lang zh`.
+    pub message_zh: String,
     /// The offending rows as `file:line (ids)`, or a name (group, township) when no row is
     /// to blame on its own.
     pub rows: Vec<String>,
@@ -227,10 +230,18 @@ pub(crate) struct Audit<'a> {
 }
 
 impl Audit<'_> {
-    pub fn flag(&mut self, rule: Rule, message: impl Into<String>, rows: Vec<String>) {
+    /// Records a broken rule, in Chinese and in English (the printout picks one).
+    pub fn flag(
+        &mut self,
+        rule: Rule,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+        rows: Vec<String>,
+    ) {
         self.report.violations.push(Violation {
             rule: rule.id,
-            message: message.into(),
+            message: en.into(),
+            message_zh: zh.into(),
             rows,
             source: rule.source,
         });
@@ -291,7 +302,7 @@ pub(crate) fn at(file: &str, line: usize, ids: &str) -> String {
     format!("{file}:{line} ({ids})")
 }
 
-pub use report::render;
+pub use report::{render, render_in};
 
 /// SHA-256 of `bytes` in lower-case hex, as `summary.json`'s `inputs` gives it.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -95,7 +95,19 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
             ("school", &r.to, to.is_some()),
         ] {
             if !found {
-                a.flag(F1, format!("unknown {what} `{id}`"), vec![here.clone()]);
+                a.flag(
+                    F1,
+                    format!(
+                        "{}不存在：`{id}`",
+                        if what == "teacher" {
+                            "教师"
+                        } else {
+                            "学校"
+                        }
+                    ),
+                    format!("unknown {what} `{id}`"),
+                    vec![here.clone()],
+                );
             }
         }
         let (Some(ti), Some(from), Some(to)) = (teacher, from, to) else {
@@ -104,6 +116,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         if let Some(first) = seen.insert(ti, l.line) {
             a.flag(
                 F2,
+                format!("教师 `{}` 被调动两次", r.teacher),
                 format!("teacher `{}` is moved twice", r.teacher),
                 vec![at(MOVES, first, &r.teacher), here.clone()],
             );
@@ -114,6 +127,10 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
             a.flag(
                 F3,
                 format!(
+                    "调出校 `from` 为 `{}`，但教师 `{}` 在本暑期期满返回后位于 `{}`",
+                    r.from, t.id, a.inst.schools[after_returns[ti]].id
+                ),
+                format!(
                     "`from` is `{}` but teacher `{}` is at `{}` after this summer's returns",
                     r.from, t.id, a.inst.schools[after_returns[ti]].id
                 ),
@@ -123,6 +140,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         if from == to {
             a.flag(
                 F3,
+                "调出校 `from` 与调入校 `to` 是同一所学校",
                 "`from` and `to` are the same school",
                 vec![here.clone()],
             );
@@ -130,6 +148,16 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         if r.subject != t.subject && t.second_subject.as_deref() != Some(r.subject.as_str()) {
             a.flag(
                 F4,
+                format!(
+                    "教师 `{}` 任教{}{}，却安排承担{}",
+                    t.id,
+                    t.subject,
+                    t.second_subject
+                        .as_deref()
+                        .map(|s| format!("、{s}"))
+                        .unwrap_or_default(),
+                    r.subject
+                ),
                 format!(
                     "teacher `{}` teaches {}{} but is to cover {}",
                     t.id,
@@ -147,6 +175,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         if returning(&t) {
             a.flag(
                 T4,
+                format!("教师 `{}` 本暑期交流期满返回，不得再次调动", t.id),
                 format!(
                     "teacher `{}` returns from exchange this summer and may not move again",
                     t.id
@@ -156,6 +185,11 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         } else if continuing(&t) {
             a.flag(
                 T4,
+                format!(
+                    "教师 `{}` 交流至 {} 年，应留在交流学校",
+                    t.id,
+                    t.exchange_until.unwrap_or_default()
+                ),
                 format!(
                     "teacher `{}` is on an exchange until {} and stays at the host",
                     t.id,
@@ -167,6 +201,10 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         if r.start_year != year {
             a.flag(
                 T4,
+                format!(
+                    "起始年 start_year {} ≠ 规划年 plan_year {year}",
+                    r.start_year
+                ),
                 format!("start_year {} ≠ plan_year {year}", r.start_year),
                 vec![here.clone()],
             );
@@ -174,6 +212,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         if t.exempt {
             a.flag(
                 T8,
+                format!("教师 `{}` 因特殊困难免于交流，不得调动", t.id),
                 format!("teacher `{}` is exempt (hardship) and may not move", t.id),
                 vec![here.clone()],
             );
@@ -185,7 +224,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         };
         if sf.township != st.township && age >= limit && !t.volunteer {
             a.flag(
-                T3,
+                T3, format!("教师 `{}`（{}，{age} 岁 ≥ {limit}，非自愿）被从乡镇 `{}` 调往 `{}`", t.id, if matches!(t.sex, Sex::Male) { "男" } else { "女" }, a.inst.townships[sf.township].id, a.inst.townships[st.township].id),
                 format!(
                     "teacher `{}` ({}, aged {age} ≥ {limit}, not a volunteer) is moved from township `{}` to `{}`",
                     t.id,
@@ -200,6 +239,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         if let Some(max) = a.policy.rotation.max_move_km.filter(|&m| km > m + 1e-9) {
             a.flag(
                 T10,
+                format!("调动距离 {km:.3} 公里 > 上限 max_move_km {max}"),
                 format!("move of {km:.3} km > max_move_km {max}"),
                 vec![here.clone()],
             );
@@ -211,6 +251,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                 if r.end_year.is_some() || r.slot.is_some() {
                     a.flag(
                         F5,
+                        "调动（transfer）不应有 end_year 和 slot",
                         "a transfer has no end_year and no slot",
                         vec![here.clone()],
                     );
@@ -223,6 +264,18 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                     (Some(_), Some(_)) if county => {}
                     _ => a.flag(
                         T1,
+                        format!(
+                            "从 `{}`（集团 {}）到 `{}`（集团 {}）的调动{}",
+                            sf.id,
+                            gf.map_or("无", |g| g.id.as_str()),
+                            st.id,
+                            gt.map_or("无", |g| g.id.as_str()),
+                            if county {
+                                "超出了已组团学校的范围（transfer_scope = \"county\"）"
+                            } else {
+                                "超出了该教师所在集团"
+                            }
+                        ),
                         format!(
                             "transfer from `{}` (group {}) to `{}` (group {}) leaves {}",
                             sf.id,
@@ -241,7 +294,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                 let lowest = spec::stage_levels(st.stage).0;
                 if lowest > top {
                     a.flag(
-                        T9,
+                        T9, format!("`{}`（{}）的最低学段层级为 {lowest}；教师 `{}` 最高只能任教到层级 {top}", st.id, st.stage, t.id),
                         format!(
                             "`{}` ({}) starts at level {lowest}; teacher `{}` may teach up to level {top}",
                             st.id, st.stage, t.id
@@ -256,6 +309,10 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                     a.flag(
                         T4,
                         format!(
+                            "交流结束年 end_year {} ≠ 规划年 + 交流年限 = {want}",
+                            r.end_year.map_or("空".to_string(), |y| y.to_string())
+                        ),
+                        format!(
                             "exchange end_year {} ≠ plan_year + exchange_years = {want}",
                             r.end_year.map_or("empty".to_string(), |y| y.to_string())
                         ),
@@ -265,6 +322,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                 let Some(slot) = r.slot else {
                     a.flag(
                         F5,
+                        "交流（exchange）须写明所依结对的岗位 slot",
                         "an exchange names its pairing's slot",
                         vec![here.clone()],
                     );
@@ -283,6 +341,11 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                     a.flag(
                         T9,
                         format!(
+                            "{slot} 岗位属层级 {}；教师 `{}` 最高只能任教到层级 {top}",
+                            spec::slot_level(slot),
+                            t.id
+                        ),
+                        format!(
                             "the {slot} slot is level {}; teacher `{}` may teach up to level {top}",
                             spec::slot_level(slot),
                             t.id
@@ -292,7 +355,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                 }
                 match match_pairing(a, groups, &pairings, from, to, slot) {
                     None => a.flag(
-                        T6,
+                        T6, format!("没有 {slot} 岗位的结对把 `{}` 和 `{}` 联系起来（须为帮扶校与其帮扶集团内需要该岗位的学校）", sf.id, st.id),
                         format!(
                             "no pairing of {slot} links `{}` and `{}` (a helper and a school serving the slot in a group it helps)",
                             sf.id, st.id
@@ -306,7 +369,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                         let rot = a.policy.rotation.clone();
                         match dir {
                             Direction::SchoolToHelper if age > rot.dispatched_max_age => a.flag(
-                                T5,
+                                T5, format!("教师 `{}` {age} 岁，由薄弱方派出；派出年龄上限 dispatched_max_age = {}", t.id, rot.dispatched_max_age),
                                 format!(
                                     "teacher `{}` aged {age} is sent by the weaker side; dispatched_max_age = {}",
                                     t.id, rot.dispatched_max_age
@@ -319,7 +382,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
                                     && !spec::senior_title(t.title) =>
                             {
                                 a.flag(
-                                    T5,
+                                    T5, format!("帮扶校 `{}` 派出 `{}`，其既非骨干教师也非高级职称（{}）", sf.id, t.id, t.title.as_str()),
                                     format!(
                                         "helper `{}` sends `{}`, who is neither a key teacher nor senior ({})",
                                         sf.id,
@@ -350,7 +413,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups) -> Outcome {
         if rows.len() > n {
             let p = &pairings[*pi];
             a.flag(
-                T6,
+                T6, format!("结对 {} → {} {}（pairings.csv:{}）的 {} 方向有 {} 人交流；每个结对每方向上限 exchanges_per_pairing = {n}", a.inst.schools[p.helper].id, p.school.map_or(p.group.clone(), |s| a.inst.schools[s].id.clone()), p.stage, p.line, dir.as_str(), rows.len()),
                 format!(
                     "pairing {} → {} {} (pairings.csv:{}) has {} exchanges {}; exchanges_per_pairing = {n}",
                     a.inst.schools[p.helper].id,

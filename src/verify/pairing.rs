@@ -44,6 +44,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
         let Some(h) = a.inst.school_by_id(&r.helper) else {
             a.flag(
                 F1,
+                format!("帮扶校不存在：`{}`", r.helper),
                 format!("unknown helper school `{}`", r.helper),
                 vec![here],
             );
@@ -54,6 +55,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
         if !helper.helper {
             a.flag(
                 P1,
+                format!("`{}` 不是帮扶校（helper = false）", helper.id),
                 format!("`{}` is not a helper school (helper = false)", helper.id),
                 vec![here.clone()],
             );
@@ -61,6 +63,10 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
         if !spec::helper_fits(helper.stage, r.stage) {
             a.flag(
                 P1,
+                format!(
+                    "帮扶校 `{}` 为{}学校，不能承担 {} 岗位",
+                    helper.id, helper.stage, r.stage
+                ),
                 format!(
                     "helper `{}` is a {} school and cannot fill a {} slot",
                     helper.id, helper.stage, r.stage
@@ -72,19 +78,26 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
             let Some(sid) = r.school.as_deref() else {
                 a.flag(
                     P1,
+                    "`[pairing] level = \"school\"` 时须填写 `school` 列",
                     "`[pairing] level = \"school\"` needs the `school` column filled",
                     vec![here],
                 );
                 continue;
             };
             let Some(s) = a.inst.school_by_id(sid) else {
-                a.flag(F1, format!("unknown school `{sid}`"), vec![here]);
+                a.flag(
+                    F1,
+                    format!("学校不存在：`{sid}`"),
+                    format!("unknown school `{sid}`"),
+                    vec![here],
+                );
                 continue;
             };
             let school = &a.inst.schools[s];
             if school.helper {
                 a.flag(
                     P1,
+                    format!("学校 `{sid}` 本身是帮扶校；只有非帮扶校才有结对岗位"),
                     format!(
                         "school `{sid}` is itself a helper; only non-helper schools have slots"
                     ),
@@ -93,7 +106,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
             }
             if a.inst.townships[school.township].urban {
                 a.flag(
-                    P1,
+                    P1, format!("学校 `{sid}` 位于城区乡镇 `{}`；校级结对岗位只设在非城区乡镇", a.inst.townships[school.township].id),
                     format!(
                         "school `{sid}` is in urban township `{}`; school-level slots are in non-urban townships",
                         a.inst.townships[school.township].id
@@ -104,6 +117,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
             if !spec::opens_slot(school.stage, r.stage) {
                 a.flag(
                     P1,
+                    format!("学校 `{sid}`（{}）没有 {} 岗位", school.stage, r.stage),
                     format!("school `{sid}` ({}) has no {} slot", school.stage, r.stage),
                     vec![here.clone()],
                 );
@@ -112,6 +126,15 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
             if r.group != group {
                 a.flag(
                     F1,
+                    format!(
+                        "`group` 为 `{}`，但学校 `{sid}` 属于 `{}`",
+                        r.group,
+                        if group.is_empty() {
+                            "无集团"
+                        } else {
+                            &group
+                        }
+                    ),
                     format!(
                         "`group` is `{}` but school `{sid}` is in `{}`",
                         r.group,
@@ -122,7 +145,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
             }
             if helper.quality < school.quality + a.policy.pairing.min_quality_gap - 1e-9 {
                 a.flag(
-                    P3,
+                    P3, format!("帮扶校 `{}` 质量 {} < 学校 `{sid}` 质量 {} + 最小质量差 min_quality_gap {}", helper.id, helper.quality, school.quality, a.policy.pairing.min_quality_gap),
                     format!(
                         "helper `{}` quality {} < school `{sid}` quality {} + min_quality_gap {}",
                         helper.id, helper.quality, school.quality, a.policy.pairing.min_quality_gap
@@ -140,6 +163,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
             let Some(g) = groups.by_id(&r.group) else {
                 a.flag(
                     F1,
+                    format!("集团不存在：`{}`（groups.csv 中没有）", r.group),
                     format!("unknown group `{}` (not in groups.csv)", r.group),
                     vec![here],
                 );
@@ -153,6 +177,10 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
                 a.flag(
                     P1,
                     format!(
+                        "集团 `{}` 没有 {} 岗位：集团内没有该学段的学校",
+                        g.id, r.stage
+                    ),
+                    format!(
                         "group `{}` has no {} slot: no school serves that stage",
                         g.id, r.stage
                     ),
@@ -162,7 +190,7 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
             let mean = mean_quality(a, g);
             if helper.quality < mean + a.policy.pairing.min_quality_gap - 1e-9 {
                 a.flag(
-                    P3,
+                    P3, format!("帮扶校 `{}` 质量 {} < 集团 `{}` 平均质量 {mean:.3} + 最小质量差 min_quality_gap {}", helper.id, helper.quality, g.id, a.policy.pairing.min_quality_gap),
                     format!(
                         "helper `{}` quality {} < group `{}` mean quality {mean:.3} + min_quality_gap {}",
                         helper.id, helper.quality, g.id, a.policy.pairing.min_quality_gap
@@ -187,6 +215,16 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
             a.flag(
                 P1,
                 format!(
+                    "岗位 {} {}{} 有 {} 所帮扶校；至多一所",
+                    key.group,
+                    key.stage,
+                    key.school
+                        .as_deref()
+                        .map(|s| format!("（学校 {s}）"))
+                        .unwrap_or_default(),
+                    rows.len()
+                ),
+                format!(
                     "slot {} {}{} has {} helpers; at most one",
                     key.group,
                     key.stage,
@@ -206,6 +244,11 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, rows: &[Lined<PairingRow>]) 
         if rows.len() > cap {
             a.flag(
                 P2,
+                format!(
+                    "帮扶校 `{}` 参与 {} 个结对；上限 helper_capacity = {cap}",
+                    a.inst.schools[h].id,
+                    rows.len()
+                ),
                 format!(
                     "helper `{}` is in {} pairings; helper_capacity = {cap}",
                     a.inst.schools[h].id,
@@ -260,14 +303,33 @@ fn check_priority(
             let lighter = served
                 .iter()
                 .find(|(x, k)| *x == h && slots.get(k).is_some_and(|&kw| kw < w));
-            let why = if used < cap {
-                format!("has room ({used} of helper_capacity {cap} pairings)")
+            let (why_zh, why) = if used < cap {
+                (
+                    format!("尚有余力（已结对 {used} 个，上限 helper_capacity {cap}）"),
+                    format!("has room ({used} of helper_capacity {cap} pairings)"),
+                )
             } else if let Some((_, k)) = lighter {
-                format!("serves {} {} of lower weight", k.group, k.stage)
+                (
+                    format!("却在帮扶权重更低的 {} {}", k.group, k.stage),
+                    format!("serves {} {} of lower weight", k.group, k.stage),
+                )
             } else {
                 continue;
             };
-            findings.push(format!(
+            let of_school = |word: &str| {
+                slot.school
+                    .as_deref()
+                    .map(|s| format!("{word}{s}"))
+                    .unwrap_or_default()
+            };
+            let zh = format!(
+                "优先岗位 {} {}{}（权重 {w}）未覆盖，而可以承担它的帮扶校 `{}` {why_zh}",
+                slot.group,
+                slot.stage,
+                of_school("，学校 "),
+                school.id
+            );
+            findings.push((zh, format!(
                 "priority slot {} {}{} (weight {w}) is uncovered while helper `{}`, which may fill it, {why}",
                 slot.group,
                 slot.stage,
@@ -276,12 +338,12 @@ fn check_priority(
                     .map(|s| format!(" of {s}"))
                     .unwrap_or_default(),
                 school.id
-            ));
+            )));
             break;
         }
     }
-    for message in findings {
-        a.flag(P4, message, vec![PAIRINGS.to_string()]);
+    for (zh, en) in findings {
+        a.flag(P4, zh, en, vec![PAIRINGS.to_string()]);
     }
 }
 

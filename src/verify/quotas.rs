@@ -31,7 +31,7 @@ pub(super) fn check_caps(a: &mut Audit, groups: &Groups, out: &mut Outcome) {
             .collect();
         if rows.len() > cap {
             a.flag(
-                T2,
+                T2, format!("集团 `{}` 有 {} 人调动；上限 = floor({share} × {staff} 名教职工 + 1e-9) = {cap}", g.id, rows.len()),
                 format!(
                     "group `{}` has {} transfers; cap = floor({share} × {staff} staff + 1e-9) = {cap}",
                     g.id,
@@ -80,7 +80,7 @@ pub(super) fn check_floor(
     let need = (rot.floor_share * eligible as f64 - 1e-9).ceil().max(0.0) as usize;
     if eligible_moved < need {
         a.flag(
-            T7,
+            T7, format!("{eligible} 名符合条件的教师中有 {eligible_moved} 人交流；底线要求 ceil({} × {eligible} − 1e-9) = {need} 人", rot.floor_share),
             format!(
                 "{eligible_moved} of {eligible} eligible teachers move; the floor needs ceil({} × {eligible} − 1e-9) = {need}",
                 rot.floor_share
@@ -91,7 +91,7 @@ pub(super) fn check_floor(
     let key_moved = moved.iter().filter(|&&t| a.inst.teachers[t].key).count();
     if (key_moved as f64) < rot.floor_key_share * moved.len() as f64 - 1e-9 {
         a.flag(
-            T7,
+            T7, format!("{} 名交流教师中骨干教师 {key_moved} 人；骨干比例 floor_key_share {} 要求至少 {:.2} 人", moved.len(), rot.floor_key_share, rot.floor_key_share * moved.len() as f64),
             format!(
                 "{key_moved} key teachers among {} movers; floor_key_share {} needs at least {:.2}",
                 moved.len(),

@@ -19,17 +19,27 @@ pub(super) fn check_returns(a: &mut Audit, returning: &dyn Fn(&Teacher) -> bool)
             &format!("{} {}→{}", r.teacher, r.from, r.to),
         );
         let Some(ti) = a.inst.teacher_by_id(&r.teacher) else {
-            a.flag(F1, format!("unknown teacher `{}`", r.teacher), vec![here]);
+            a.flag(
+                F1,
+                format!("教师不存在：`{}`", r.teacher),
+                format!("unknown teacher `{}`", r.teacher),
+                vec![here],
+            );
             continue;
         };
         let t = a.inst.teachers[ti].clone();
         if !listed.insert(ti) {
-            a.flag(T4, format!("teacher `{}` returns twice", t.id), vec![here]);
+            a.flag(
+                T4,
+                format!("教师 `{}` 返回两次", t.id),
+                format!("teacher `{}` returns twice", t.id),
+                vec![here],
+            );
             continue;
         }
         if !returning(&t) {
             a.flag(
-                T4,
+                T4, format!("教师 `{}` 没有在 {} 年前结束的交流（exchange_until {}），不应返回", t.id, a.policy.plan_year, t.exchange_until.map_or("空".into(), |y| y.to_string())),
                 format!(
                     "teacher `{}` has no exchange ending by {} (exchange_until {}), so does not return",
                     t.id,
@@ -46,6 +56,10 @@ pub(super) fn check_returns(a: &mut Audit, returning: &dyn Fn(&Teacher) -> bool)
             a.flag(
                 T4,
                 format!(
+                    "教师 `{}` 应从 `{host}` 返回 `{home}`，而不是 `{}` → `{}`",
+                    t.id, r.from, r.to
+                ),
+                format!(
                     "teacher `{}` returns from `{host}` to `{home}`, not `{}` → `{}`",
                     t.id, r.from, r.to
                 ),
@@ -59,6 +73,11 @@ pub(super) fn check_returns(a: &mut Audit, returning: &dyn Fn(&Teacher) -> bool)
                 rule: T4.id,
                 message: format!(
                     "teacher `{}`'s exchange ends in {} but returns.csv does not send them home",
+                    t.id,
+                    t.exchange_until.unwrap_or_default()
+                ),
+                message_zh: format!(
+                    "教师 `{}` 的交流于 {} 年结束，但 returns.csv 没有让其返回原校",
                     t.id,
                     t.exchange_until.unwrap_or_default()
                 ),

@@ -126,7 +126,12 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, sources: Option<Sources>) {
         };
         any_step = true;
         let Some(block) = v.as_object() else {
-            flag(a, S1, format!("`{}` is not an object", step.key()));
+            flag(
+                a,
+                S1,
+                format!("`{}` 不是 JSON 对象", step.key()),
+                format!("`{}` is not an object", step.key()),
+            );
             continue;
         };
         let solved = step_block(a, step, step.key(), block);
@@ -138,7 +143,12 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, sources: Option<Sources>) {
                     Some(t) => {
                         step_block(a, step, &format!("groups.tracks.{name}"), t);
                     }
-                    None => flag(a, S1, format!("`groups.tracks.{name}` is not an object")),
+                    None => flag(
+                        a,
+                        S1,
+                        format!("`groups.tracks.{name}` 不是 JSON 对象"),
+                        format!("`groups.tracks.{name}` is not an object"),
+                    ),
                 }
             }
         }
@@ -151,24 +161,26 @@ pub(crate) fn check(a: &mut Audit, groups: &Groups, sources: Option<Sources>) {
         flag(
             a,
             S1,
+            "没有任何步骤：`groups`、`pairing`、`rotation` 都不在汇总中",
             "reports no step: none of `groups`, `pairing`, `rotation` is there",
         );
     }
     if root.contains_key("moves") && a.plan.moves.is_none() {
         flag3(
             a,
+            "汇总中有 `moves`，但方案文件夹中缺少 moves.csv",
             "reports `moves` but moves.csv is missing from the plan folder",
         );
     }
     move_reasons(a);
 }
 
-fn flag(a: &mut Audit, rule: super::Rule, message: impl Into<String>) {
-    a.flag(rule, message, vec![SUMMARY.to_string()]);
+fn flag(a: &mut Audit, rule: super::Rule, zh: impl Into<String>, en: impl Into<String>) {
+    a.flag(rule, zh, en, vec![SUMMARY.to_string()]);
 }
 
-fn flag3(a: &mut Audit, message: &str) {
-    flag(a, S3, message);
+fn flag3(a: &mut Audit, zh: &str, en: &str) {
+    flag(a, S3, zh, en);
 }
 
 fn is_digest(v: &Value) -> bool {
@@ -186,7 +198,12 @@ fn provenance(a: &mut Audit, root: &Map<String, Value>, sources: Option<Sources>
         .and_then(|v| v.as_str())
         .is_none_or(|s| s.trim().is_empty())
     {
-        flag(a, S1, "`rotaplan_version` is missing or empty");
+        flag(
+            a,
+            S1,
+            "`rotaplan_version` 缺失或为空",
+            "`rotaplan_version` is missing or empty",
+        );
     }
     match root.get("policy") {
         Some(Value::Object(p)) if !p.is_empty() => {
@@ -197,6 +214,10 @@ fn provenance(a: &mut Audit, root: &Map<String, Value>, sources: Option<Sources>
                     a,
                     S1,
                     format!(
+                        "`policy.plan_year` 为 {y}，但核查所用政策的 plan_year = {}",
+                        a.policy.plan_year
+                    ),
+                    format!(
                         "`policy.plan_year` is {y}, but the policy audited has plan_year = {}",
                         a.policy.plan_year
                     ),
@@ -206,6 +227,7 @@ fn provenance(a: &mut Audit, root: &Map<String, Value>, sources: Option<Sources>
         _ => flag(
             a,
             S1,
+            "`policy`（实际生效的政策，JSON 对象）缺失或为空",
             "`policy` (the effective policy as a JSON object) is missing or empty",
         ),
     }
@@ -213,6 +235,7 @@ fn provenance(a: &mut Audit, root: &Map<String, Value>, sources: Option<Sources>
         flag(
             a,
             S1,
+            "`inputs`（输入文件名 → SHA-256）缺失或不是 JSON 对象",
             "`inputs` (input file name → SHA-256) is missing or not an object",
         );
         return;
@@ -222,6 +245,7 @@ fn provenance(a: &mut Audit, root: &Map<String, Value>, sources: Option<Sources>
             flag(
                 a,
                 S1,
+                format!("`inputs.{name}` 为 {digest}，不是小写十六进制的 SHA-256"),
                 format!("`inputs.{name}` is {digest}, not a lower-case hex SHA-256"),
             );
         }
@@ -251,6 +275,10 @@ fn provenance(a: &mut Audit, root: &Map<String, Value>, sources: Option<Sources>
                         a,
                         S5,
                         format!(
+                            "`inputs.{key}` 为 {theirs}，但 {} 的 SHA-256 为 {ours}：方案是用别的数据做的",
+                            path.display()
+                        ),
+                        format!(
                             "`inputs.{key}` is {theirs}, but {} has SHA-256 {ours}: the plan was made from other data",
                             path.display()
                         ),
@@ -260,11 +288,16 @@ fn provenance(a: &mut Audit, root: &Map<String, Value>, sources: Option<Sources>
             (Ok(_), None) => flag(
                 a,
                 S5,
+                format!("`inputs` 没有列出实例中的 {file}"),
                 format!("`inputs` does not list {file}, which the instance has"),
             ),
             (Err(_), Some((key, _))) => flag(
                 a,
                 S5,
+                format!(
+                    "`inputs` 列出了 `{key}`，但实例 {} 中没有 {file}",
+                    src.instance_dir.display()
+                ),
                 format!(
                     "`inputs` lists `{key}`, but the instance {} has no {file}",
                     src.instance_dir.display()
@@ -300,6 +333,10 @@ fn provenance(a: &mut Audit, root: &Map<String, Value>, sources: Option<Sources>
                         a,
                         S5,
                         format!(
+                            "`inputs.{key}` 为 {theirs}，但政策文件 {} 的 SHA-256 为 {ours}：方案是按另一份政策做的",
+                            policy.display()
+                        ),
+                        format!(
                             "`inputs.{key}` is {theirs}, but the policy {} has SHA-256 {ours}: the plan was made under another policy",
                             policy.display()
                         ),
@@ -309,6 +346,7 @@ fn provenance(a: &mut Audit, root: &Map<String, Value>, sources: Option<Sources>
             (_, None) => flag(
                 a,
                 S5,
+                format!("`inputs` 没有列出政策文件 {name}"),
                 format!("`inputs` does not list the policy file {name}"),
             ),
             (Err(_), Some(_)) => {}
@@ -331,7 +369,12 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
         missing.push("levels");
     }
     if !missing.is_empty() {
-        flag(a, S1, format!("`{path}` lacks {}", quoted(&missing)));
+        flag(
+            a,
+            S1,
+            format!("`{path}` 缺少 {}", quoted(&missing)),
+            format!("`{path}` lacks {}", quoted(&missing)),
+        );
     }
     let status = b.get("status").and_then(|v| v.as_str()).unwrap_or("");
     if !["optimal", "feasible", "infeasible", "time_limit"].contains(&status) {
@@ -339,6 +382,10 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
             flag(
                 a,
                 S2,
+                format!(
+                    "`{path}.status` 为 {}；SPEC 规定的状态为 optimal、feasible、infeasible、time_limit",
+                    b["status"]
+                ),
                 format!(
                     "`{path}.status` is {}; SPEC's statuses are optimal, feasible, infeasible, time_limit",
                     b["status"]
@@ -351,6 +398,7 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
         flag(
             a,
             S1,
+            format!("`{path}.seconds` 不是秒数"),
             format!("`{path}.seconds` is not a number of seconds"),
         );
     }
@@ -373,6 +421,11 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
             flag(
                 a,
                 S1,
+                format!(
+                    "`{path}.levels` 为 [{}]；SPEC 规定为 [{}]",
+                    theirs.join(", "),
+                    ours.join(", ")
+                ),
                 format!(
                     "`{path}.levels` is [{}]; SPEC names them [{}]",
                     theirs.join(", "),
@@ -399,6 +452,10 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
                 a,
                 S2,
                 format!(
+                    "`{path}`：{status} 步骤的 objective、bound 和 gap 须为{}",
+                    if lex { "数组" } else { "数值" }
+                ),
+                format!(
                     "`{path}`: objective, bound and gap must be {} for a {status} step",
                     if lex { "arrays" } else { "numbers" }
                 ),
@@ -410,6 +467,13 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
         flag(
             a,
             S2,
+            format!(
+                "`{path}`：objective、bound、gap 分别有 {}、{}、{} 项；SPEC 规定 {} 层",
+                obj.len(),
+                bound.len(),
+                gap.len(),
+                names.len()
+            ),
             format!(
                 "`{path}`: objective, bound and gap have {}, {} and {} entries; SPEC's levels are {}",
                 obj.len(),
@@ -427,10 +491,18 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
         } else {
             format!("`{path}`")
         };
+        let at_level_zh = if lex {
+            format!("`{path}` 第 {i} 层（{name}）")
+        } else {
+            format!("`{path}`")
+        };
         let (Some(o), Some(bd), Some(g)) = (obj[i], bound[i], gap[i]) else {
             flag(
                 a,
                 S2,
+                format!(
+                    "{at_level_zh}：objective、bound 或 gap 为 null；SPEC 要求每层报告方案值和有效界，不得为 null"
+                ),
                 format!(
                     "{at_level}: objective, bound or gap is null; SPEC: a level reports the plan's value and a valid bound, never null"
                 ),
@@ -452,6 +524,14 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
                 a,
                 S2,
                 format!(
+                    "{at_level_zh}：界 {bd} 位于目标值 {o} 的错误一侧，该层为{}",
+                    if sense == Sense::Min {
+                        "最小化（界 ≤ 目标值）"
+                    } else {
+                        "最大化（界 ≥ 目标值）"
+                    }
+                ),
+                format!(
                     "{at_level}: bound {bd} is on the wrong side of objective {o} for a level that is {}",
                     if sense == Sense::Min {
                         "minimised (bound ≤ objective)"
@@ -467,6 +547,10 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
                 a,
                 S2,
                 format!(
+                    "{at_level_zh}：gap {g} ≠ |objective − bound| / max(1, |objective|) = |{o} − {bd}| / {} = {recomputed:.6}",
+                    o.abs().max(1.0)
+                ),
+                format!(
                     "{at_level}: gap {g} ≠ |objective − bound| / max(1, |objective|) = |{o} − {bd}| / {} = {recomputed:.6}",
                     o.abs().max(1.0)
                 ),
@@ -481,6 +565,10 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
             a,
             S2,
             format!(
+                "`{path}.status` 为 optimal，但并非每层都已证明（gap ≤ 1e-6）：{}",
+                unproven.join(", ")
+            ),
+            format!(
                 "`{path}.status` is optimal, but not every level is proven (gap ≤ 1e-6): {}",
                 unproven.join(", ")
             ),
@@ -490,6 +578,7 @@ fn step_block(a: &mut Audit, step: Step, path: &str, b: &Map<String, Value>) -> 
         flag(
             a,
             S2,
+            format!("`{path}.status` 为 feasible，但每层 gap 都 ≤ 1e-6：应为 optimal"),
             format!(
                 "`{path}.status` is feasible, but every level's gap is ≤ 1e-6: that is optimal"
             ),
@@ -519,6 +608,7 @@ fn files_present(a: &mut Audit, step: Step) {
         if !present {
             flag3(
                 a,
+                &format!("汇总报告了 {} 步骤，但方案文件夹中缺少 {file}", step.key()),
                 &format!(
                     "reports the {} step, but {file} is missing from the plan folder",
                     step.key()
@@ -558,6 +648,7 @@ fn listing(a: &mut Audit, block: &Map<String, Value>, step: &str, key: &str, ids
         flag(
             a,
             S1,
+            format!("缺少 `{step}.{key}`（每项附原因）"),
             format!("`{step}.{key}` (each entry with its reason) is missing"),
         );
         return;
@@ -572,6 +663,7 @@ fn listing(a: &mut Audit, block: &Map<String, Value>, step: &str, key: &str, ids
             flag(
                 a,
                 S4,
+                format!("`{step}.{key}[{i}]`（{}）没有原因", label.join(" ")),
                 format!("`{step}.{key}[{i}]` ({}) has no reason", label.join(" ")),
             );
         }
@@ -634,6 +726,14 @@ fn rotation_metrics(a: &mut Audit, root: &Map<String, Value>, groups: &Groups) {
             a,
             S1,
             format!(
+                "交流轮岗的指标缺少 {}",
+                missing
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            format!(
                 "the rotation's metrics lack {}",
                 missing
                     .iter()
@@ -657,7 +757,7 @@ fn move_reasons(a: &mut Audit) {
         .collect();
     if !blank.is_empty() {
         a.flag(
-            S4,
+            S4, format!("{} 条调动的 `reason` 为空；SPEC：有该列时 verify 要求其非空", blank.len()),
             format!(
                 "{} move(s) have an empty `reason`; SPEC: where the column is present, verify requires it non-empty",
                 blank.len()

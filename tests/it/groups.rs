@@ -24,6 +24,8 @@ fn run_groups(instance: &Path, policy: &Path, out: &Path) -> std::process::Outpu
         .arg(policy)
         .arg("--out")
         .arg(out)
+        // The explanations asserted below are the English ones.
+        .args(["--lang", "en"])
         .output()
         .expect("run rotaplan")
 }

@@ -209,7 +209,8 @@ fn a_lock_breaking_a_rule_is_rejected_with_its_id() {
         dir.path(),
         "P73,move,S3\nP48,move,S2\nP16,move,S7\nP34,stay,\nP61,move,S0\n",
     );
-    let (code, text) = rotate(dir.path(), &[&l], &["--locks"]);
+    let en = Path::new("en");
+    let (code, text) = rotate(dir.path(), &[&l, en], &["--locks", "--lang"]);
     assert_eq!(code, 2, "{text}");
     assert!(
         text.contains("locks.csv:2: P73 move to S3: T3 — a 59-year-old man"),
@@ -260,7 +261,8 @@ fn an_infeasible_set_of_locks_is_explained_with_numbers() {
         dir.path(),
         "P57,move,S5\nP59,move,S5\nP0,move,S2\nP2,move,S3\n",
     );
-    let (code, text) = rotate(dir.path(), &[&l], &["--locks"]);
+    let en = Path::new("en");
+    let (code, text) = rotate(dir.path(), &[&l, en], &["--locks", "--lang"]);
     assert_eq!(code, 3, "{text}");
     assert!(
         text.contains("T2: group compulsory-2 has 2 move locks"),

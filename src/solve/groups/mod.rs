@@ -32,6 +32,7 @@ use crate::domain::instance::Instance;
 use crate::domain::policy::{Policy, TrackMode, TrackPolicy};
 use crate::error::Error;
 use crate::io::summary::{num, step_block};
+use crate::lang::Lang;
 use crate::plan::{GroupRow, Role};
 use crate::solve::mip::{MipOptions, SolveStatus, relative_gap};
 
@@ -114,11 +115,22 @@ pub fn form_groups_with(
     options: &MipOptions,
     previous: Option<&Previous>,
 ) -> Result<GroupsOutcome, Error> {
+    form_groups_in(inst, policy, options, previous, Lang::En)
+}
+
+/// [`form_groups_with`], explaining an infeasible or timed-out track in `lang`.
+pub fn form_groups_in(
+    inst: &Instance,
+    policy: &Policy,
+    options: &MipOptions,
+    previous: Option<&Previous>,
+    lang: Lang,
+) -> Result<GroupsOutcome, Error> {
     let started = Instant::now();
     let results: Vec<Result<TrackOutcome, Error>> = policy
         .tracks
         .par_iter()
-        .map(|t| solve_track_with(inst, t, options, Tuning::default(), previous))
+        .map(|t| solve_track_in(inst, t, options, Tuning::default(), previous, lang))
         .collect();
     let mut tracks = Vec::new();
     let mut failures = Vec::new();
@@ -160,6 +172,18 @@ pub fn solve_track_with(
     tuning: Tuning,
     previous: Option<&Previous>,
 ) -> Result<TrackOutcome, Error> {
+    solve_track_in(inst, track, options, tuning, previous, Lang::En)
+}
+
+/// [`solve_track_with`], explaining an infeasible or timed-out track in `lang`.
+pub fn solve_track_in(
+    inst: &Instance,
+    track: &TrackPolicy,
+    options: &MipOptions,
+    tuning: Tuning,
+    previous: Option<&Previous>,
+    lang: Lang,
+) -> Result<TrackOutcome, Error> {
     let started = Instant::now();
     let p = track_problem(inst, track);
     if p.units.is_empty() {
@@ -175,7 +199,7 @@ pub fn solve_track_with(
             previous: None,
         });
     }
-    if let Some(why) = explain::precheck(&p) {
+    if let Some(why) = explain::precheck_in(&p, lang) {
         return Err(Error::Infeasible(why));
     }
     let fresh_options = match previous {
@@ -208,14 +232,16 @@ pub fn solve_track_with(
     let assign = match (&r.assign, r.status) {
         (Some(a), _) => a,
         (None, SolveStatus::Infeasible) => {
-            return Err(Error::Infeasible(explain::after_infeasible(&p, options)));
+            return Err(Error::Infeasible(explain::after_infeasible_in(
+                &p, options, lang,
+            )));
         }
         (None, _) => {
-            return Err(Error::TimeLimit(format!(
-                "track {}: no grouping found within the time limit of {} s (status {}); raise --time-limit",
-                p.name,
+            return Err(Error::TimeLimit(explain::out_of_time(
+                &p,
                 options.time_limit_s,
-                r.status.as_str()
+                r.status,
+                lang,
             )));
         }
     };

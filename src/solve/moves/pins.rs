@@ -99,6 +99,10 @@ impl Pins {
                         format!("unknown teacher `{}`", m.teacher),
                         "--previous must be a plan of this instance",
                     )
+                    .with_zh(
+                        format!("教师不存在：`{}`", m.teacher),
+                        "--previous 须为本实例的方案",
+                    )
                     .at(line, 1),
                 ),
                 (_, None) => problems.push(
@@ -106,6 +110,10 @@ impl Pins {
                         "previous moves.csv",
                         format!("unknown school `{}`", m.to),
                         "--previous must be a plan of this instance",
+                    )
+                    .with_zh(
+                        format!("学校不存在：`{}`", m.to),
+                        "--previous 须为本实例的方案",
                     )
                     .at(line, 3),
                 ),
@@ -197,19 +205,24 @@ enum Way {
 /// A rule broken is an input problem at the lock's line, named by the rule's id; counts
 /// beyond a cap are an infeasibility with the numbers.
 pub fn check_locks(ctx: &Context, pins: &Pins) -> Result<(), Error> {
+    let lang = pins.lang;
     let mut problems = Problems::default();
     let mut forced: BTreeMap<Way, Vec<&LockRow>> = BTreeMap::new();
     for l in &pins.locks {
-        match lock_ways(ctx, l) {
+        match lock_ways(ctx, l, lang) {
             Err(why) => problems.push(
                 Problem::new(
                     &l.file,
-                    format!(
-                        "{} {}: {why}",
-                        ctx.inst.teachers[l.teacher].id,
-                        l.describe(ctx.inst)
+                    lock_text::rejected(
+                        lang,
+                        &ctx.inst.teachers[l.teacher].id,
+                        &lock_text::describe(lang, l, ctx.inst),
+                        &why,
                     ),
-                    "drop or change this lock: the rule holds in every plan",
+                    lang.pick(
+                        "请删除或修改这条锁定：任何方案都必须遵守该规则",
+                        "drop or change this lock: the rule holds in every plan",
+                    ),
                 )
                 .at_line(l.line),
             ),
@@ -229,46 +242,58 @@ pub fn check_locks(ctx: &Context, pins: &Pins) -> Result<(), Error> {
             .collect::<Vec<_>>()
             .join(", ");
         match *way {
-            Way::Transfer(g) if locks.len() > ctx.caps[g] as usize => over.push(format!(
-                "T2: group {} has {} move locks that can only be transfers ({ids}) but its cap \
-                 is {} (floor({} × {} staff)); drop {} of them or raise cross_cap_share",
-                ctx.grouping.groups[g].id,
-                locks.len(),
-                ctx.caps[g],
-                ctx.policy.rotation.cross_cap_share,
-                ctx.staff[g],
-                locks.len() - ctx.caps[g] as usize
-            )),
-            Way::Exchange { pairing, to_helper } if locks.len() > n_ex => over.push(format!(
-                "T6: pairing {} ({}) has {} move locks that can only be exchanges ({ids}) but \
-                 exchanges_per_pairing is {n_ex}; drop {} of them or raise exchanges_per_pairing",
-                pairing_label(ctx, pairing),
-                direction(to_helper),
-                locks.len(),
-                locks.len() - n_ex
-            )),
+            Way::Transfer(g) if locks.len() > ctx.caps[g] as usize => {
+                over.push(lock_text::over_transfer_cap(
+                    lang,
+                    &lock_text::OverCap {
+                        at: &ctx.grouping.groups[g].id,
+                        locks: locks.len(),
+                        ids: &ids,
+                        cap: ctx.caps[g] as usize,
+                    },
+                    ctx.policy.rotation.cross_cap_share,
+                    ctx.staff[g],
+                ))
+            }
+            Way::Exchange { pairing, to_helper } if locks.len() > n_ex => {
+                let at = format!(
+                    "{} ({})",
+                    pairing_label(ctx, pairing, lang),
+                    direction(to_helper, lang)
+                );
+                over.push(lock_text::over_exchange_cap(
+                    lang,
+                    &lock_text::OverCap {
+                        at: &at,
+                        locks: locks.len(),
+                        ids: &ids,
+                        cap: n_ex,
+                    },
+                ))
+            }
             _ => {}
         }
     }
     if over.is_empty() {
         Ok(())
     } else {
-        Err(Error::Infeasible(format!(
-            "the locks cannot all hold: {}",
-            over.join("; ")
-        )))
+        Err(Error::Infeasible(match lang {
+            Lang::Zh => format!("这些锁定无法同时成立：{}", over.join("；")),
+            Lang::En => format!("the locks cannot all hold: {}", over.join("; ")),
+        }))
     }
 }
 
 /// The explanation when the solver finds the locked model infeasible although each lock is
 /// allowed and no cap is exceeded by forced locks alone: the locks' use of each cap.
 pub fn infeasible_locks(ctx: &Context, pins: &Pins) -> String {
+    let lang = pins.lang;
     let mut used: BTreeMap<Way, usize> = BTreeMap::new();
     let mut stays = 0;
     for l in &pins.locks {
         match l.action {
             LockAction::Move(_) => {
-                for w in lock_ways(ctx, l).unwrap_or_default() {
+                for w in lock_ways(ctx, l, lang).unwrap_or_default() {
                     *used.entry(w).or_default() += 1;
                 }
             }
@@ -279,74 +304,113 @@ pub fn infeasible_locks(ctx: &Context, pins: &Pins) -> String {
     let n_ex = ctx.policy.rotation.exchanges_per_pairing;
     let parts: Vec<String> = used
         .iter()
-        .map(|(w, n)| match *w {
-            Way::Transfer(g) => format!(
+        .map(|(w, n)| match (*w, lang) {
+            (Way::Transfer(g), Lang::Zh) => format!(
+                "集团 {}：{n} 条调往锁定可能是调动，上限 {}（T2）",
+                ctx.grouping.groups[g].id, ctx.caps[g]
+            ),
+            (Way::Transfer(g), Lang::En) => format!(
                 "group {}: {n} move locks may be transfers, cap {} (T2)",
                 ctx.grouping.groups[g].id, ctx.caps[g]
             ),
-            Way::Exchange { pairing, to_helper } => format!(
+            (Way::Exchange { pairing, to_helper }, Lang::Zh) => format!(
+                "结对 {}（{}）：{n} 条调往锁定可能是交流，上限 {n_ex}（T6）",
+                pairing_label(ctx, pairing, lang),
+                direction(to_helper, lang)
+            ),
+            (Way::Exchange { pairing, to_helper }, Lang::En) => format!(
                 "pairing {} ({}): {n} move locks may be exchanges, cap {n_ex} (T6)",
-                pairing_label(ctx, pairing),
-                direction(to_helper)
+                pairing_label(ctx, pairing, lang),
+                direction(to_helper, lang)
             ),
         })
         .collect();
-    format!(
-        "the locks cannot all hold together with the rules ({} locks: {} stay, {} move); {}; \
-         drop some move locks or relax the caps",
-        pins.locks.len(),
-        stays,
-        pins.locks
-            .iter()
-            .filter(|l| matches!(l.action, LockAction::Move(_)))
-            .count(),
-        if parts.is_empty() {
-            "the stays leave the national floor (T7) or the obliged exchanges unreachable".into()
-        } else {
-            parts.join("; ")
-        }
-    )
+    let moves = pins
+        .locks
+        .iter()
+        .filter(|l| matches!(l.action, LockAction::Move(_)))
+        .count();
+    let total = pins.locks.len();
+    match lang {
+        Lang::Zh => format!(
+            "这些锁定与规则无法同时成立（共 {total} 条锁定：{stays} 条本年不交流，{moves} 条调往）；{}；\
+             请删去部分调往锁定，或放宽上限",
+            if parts.is_empty() {
+                "本年不交流的锁定使国家交流比例底线（T7）或必须进行的交流无法达到".into()
+            } else {
+                parts.join("；")
+            }
+        ),
+        Lang::En => format!(
+            "the locks cannot all hold together with the rules ({total} locks: {stays} stay, \
+             {moves} move); {}; drop some move locks or relax the caps",
+            if parts.is_empty() {
+                "the stays leave the national floor (T7) or the obliged exchanges unreachable"
+                    .into()
+            } else {
+                parts.join("; ")
+            }
+        ),
+    }
 }
 
-fn pairing_label(ctx: &Context, pi: usize) -> String {
+fn pairing_label(ctx: &Context, pi: usize, lang: Lang) -> String {
     let p = &ctx.pairings[pi];
     let to = match (p.school, p.group) {
         (Some(s), _) => ctx.school_id(s).to_string(),
-        (None, Some(g)) => format!("group {}", ctx.grouping.groups[g].id),
+        (None, Some(g)) => format!(
+            "{} {}",
+            lang.pick("集团", "group"),
+            ctx.grouping.groups[g].id
+        ),
         (None, None) => "?".into(),
     };
     format!("{} → {to}, {}", ctx.school_id(p.helper), p.slot.as_str())
 }
 
-fn direction(to_helper: bool) -> &'static str {
-    if to_helper {
-        "school_to_helper"
-    } else {
-        "helper_to_school"
+fn direction(to_helper: bool, lang: Lang) -> &'static str {
+    match (to_helper, lang) {
+        (true, Lang::Zh) => "受援校派往帮扶校",
+        (false, Lang::Zh) => "帮扶校派往受援校",
+        (true, Lang::En) => "school_to_helper",
+        (false, Lang::En) => "helper_to_school",
     }
 }
 
 /// The ways a lock may be met, or the first rule it breaks (`T3 — why`).
-fn lock_ways(ctx: &Context, l: &LockRow) -> Result<Vec<Way>, String> {
+fn lock_ways(ctx: &Context, l: &LockRow, lang: Lang) -> Result<Vec<Way>, String> {
     let t = l.teacher;
     let year = ctx.policy.plan_year;
     match (ctx.state.pinned[t], l.action) {
         (_, LockAction::Avoid(_)) => return Ok(Vec::new()),
         (Pinned::Returning, _) => {
-            return Err(format!(
-                "T4 — returns from exchange to {} this summer and is not moved again; \
-                 the return is not a lock's to decide",
-                ctx.school_id(ctx.state.loc[t])
-            ));
+            let home = ctx.school_id(ctx.state.loc[t]);
+            return Err(match lang {
+                Lang::Zh => {
+                    format!("T4 —— 本暑期交流期满返回 {home}，不再调动；期满返回不由锁定决定")
+                }
+                Lang::En => format!(
+                    "T4 — returns from exchange to {home} this summer and is not moved again; \
+                     the return is not a lock's to decide"
+                ),
+            });
         }
         (Pinned::OnExchange, _) => {
-            return Err(format!(
-                "T4 — on an exchange at {} that continues past {year}; stays there, unmoved",
-                ctx.school_id(ctx.state.loc[t])
-            ));
+            let host = ctx.school_id(ctx.state.loc[t]);
+            return Err(match lang {
+                Lang::Zh => format!("T4 —— 在 {host} 的交流延续到 {year} 年以后；留在该校，不调动"),
+                Lang::En => format!(
+                    "T4 — on an exchange at {host} that continues past {year}; stays there, unmoved"
+                ),
+            });
         }
         (Pinned::Exempt, LockAction::Move(_)) => {
-            return Err("T8 — exempt (health or hardship): never moves".into());
+            return Err(lang
+                .pick(
+                    "T8 —— 因健康或特殊困难免于交流：从不调动",
+                    "T8 — exempt (health or hardship): never moves",
+                )
+                .into());
         }
         (_, LockAction::Stay) => return Ok(Vec::new()),
         (Pinned::No, LockAction::Move(_)) => {}
@@ -356,10 +420,11 @@ fn lock_ways(ctx: &Context, l: &LockRow) -> Result<Vec<Way>, String> {
     };
     let from = ctx.state.loc[t];
     if to == from {
-        return Err(format!(
-            "not a move — already works at {} after the returns; use `stay`",
-            ctx.school_id(to)
-        ));
+        let at = ctx.school_id(to);
+        return Err(match lang {
+            Lang::Zh => format!("不构成调动 —— 期满返回后已在 {at} 任教；请用 `stay`"),
+            Lang::En => format!("not a move — already works at {at} after the returns; use `stay`"),
+        });
     }
     let mut ways = Vec::new();
     if let Some(g) = super::arcs::transfer_group(ctx, from, to) {
@@ -381,26 +446,42 @@ fn lock_ways(ctx: &Context, l: &LockRow) -> Result<Vec<Way>, String> {
     }
     if ways.is_empty() {
         let group = ctx.grouping.school_group[from].map_or_else(
-            || "no group".to_string(),
-            |g| format!("group {}", ctx.grouping.groups[g].id),
+            || lang.pick("无集团", "no group").to_string(),
+            |g| {
+                format!(
+                    "{} {}",
+                    lang.pick("集团", "group"),
+                    ctx.grouping.groups[g].id
+                )
+            },
         );
-        let outside = match ctx.policy.rotation.transfer_scope {
-            crate::domain::policy::TransferScope::Group => "outside the teacher's group",
-            crate::domain::policy::TransferScope::County => {
-                "not a grouped school, or the teacher's school is in no group,"
-            }
-        };
-        return Err(format!(
-            "T1 — {} is {outside} ({group}, at {}) and no pairing links the \
-             two schools for an exchange",
-            ctx.school_id(to),
-            ctx.school_id(from)
-        ));
+        let county =
+            ctx.policy.rotation.transfer_scope == crate::domain::policy::TransferScope::County;
+        let (to_id, from_id) = (ctx.school_id(to), ctx.school_id(from));
+        return Err(match lang {
+            Lang::Zh => format!(
+                "T1 —— {to_id} {}（{group}，现在 {from_id}），且没有结对把两校联系起来进行交流",
+                if county {
+                    "不是已组团学校，或该教师所在学校不属于任何集团"
+                } else {
+                    "在该教师所在集团之外"
+                }
+            ),
+            Lang::En => format!(
+                "T1 — {to_id} is {} ({group}, at {from_id}) and no pairing links the \
+                 two schools for an exchange",
+                if county {
+                    "not a grouped school, or the teacher's school is in no group,"
+                } else {
+                    "outside the teacher's group"
+                }
+            ),
+        });
     }
     let mut why = Vec::new();
     let ok: Vec<Way> = ways
         .into_iter()
-        .filter(|&w| match way_breaks(ctx, t, from, to, w) {
+        .filter(|&w| match way_breaks(ctx, t, from, to, w, lang) {
             Some(r) => {
                 why.push(r);
                 false
@@ -416,62 +497,96 @@ fn lock_ways(ctx: &Context, l: &LockRow) -> Result<Vec<Way>, String> {
 }
 
 /// The first rule a move of `t` from `from` to `to` by way `w` breaks.
-fn way_breaks(ctx: &Context, t: usize, from: usize, to: usize, w: Way) -> Option<String> {
+fn way_breaks(
+    ctx: &Context,
+    t: usize,
+    from: usize,
+    to: usize,
+    w: Way,
+    lang: Lang,
+) -> Option<String> {
     let inst = ctx.inst;
     let policy = ctx.policy;
     let age = inst.age(t, policy.plan_year);
     if township_bound(inst, policy, t) && inst.schools[from].township != inst.schools[to].township {
-        let who = match inst.teachers[t].sex {
-            Sex::Male => "man",
-            Sex::Female => "woman",
-        };
-        return Some(format!(
-            "T3 — a {age}-year-old {who} may not be moved to another township (not a volunteer)"
-        ));
+        let male = matches!(inst.teachers[t].sex, Sex::Male);
+        return Some(match lang {
+            Lang::Zh => format!(
+                "T3 —— {age} 岁{}教师（非自愿）不得调往其他乡镇",
+                if male { "男" } else { "女" }
+            ),
+            Lang::En => format!(
+                "T3 — a {age}-year-old {} may not be moved to another township (not a volunteer)",
+                if male { "man" } else { "woman" }
+            ),
+        });
     }
     let level = max_level(inst, from, t);
     match w {
         Way::Transfer(_) => {
             let need = inst.schools[to].stage.levels().0;
             if need > level {
-                return Some(format!(
-                    "T9 — may teach up to level {level}; {} starts at level {need}",
-                    ctx.school_id(to)
-                ));
+                let at = ctx.school_id(to);
+                return Some(match lang {
+                    Lang::Zh => {
+                        format!("T9 —— 最高只能任教到层级 {level}；{at} 的最低层级为 {need}")
+                    }
+                    Lang::En => {
+                        format!("T9 — may teach up to level {level}; {at} starts at level {need}")
+                    }
+                });
             }
         }
         Way::Exchange { pairing, to_helper } => {
             let r = &policy.rotation;
             if r.exchanges_per_pairing == 0 {
-                return Some("T6 — exchanges_per_pairing is 0: no exchanges".into());
+                return Some(
+                    lang.pick(
+                        "T6 —— exchanges_per_pairing 为 0：不安排交流",
+                        "T6 — exchanges_per_pairing is 0: no exchanges",
+                    )
+                    .into(),
+                );
             }
             if to_helper && !weak_side_may_send(inst, policy, t) {
-                return Some(format!(
-                    "T5 — aged {age}: the weaker side sends teachers of at most {}",
-                    r.dispatched_max_age
-                ));
+                let max = r.dispatched_max_age;
+                return Some(match lang {
+                    Lang::Zh => format!("T5 —— {age} 岁：薄弱方只派出 {max} 岁及以下的教师"),
+                    Lang::En => {
+                        format!("T5 — aged {age}: the weaker side sends teachers of at most {max}")
+                    }
+                });
             }
             if !to_helper && r.helper_sends_key_or_senior && !helper_may_send(inst, t) {
                 return Some(
-                    "T5 — a helper sends only key teachers or senior titles on exchange".into(),
+                    lang.pick(
+                        "T5 —— 帮扶校只派出骨干教师或高级职称教师交流",
+                        "T5 — a helper sends only key teachers or senior titles on exchange",
+                    )
+                    .into(),
                 );
             }
             let slot = ctx.pairings[pairing].slot;
             if slot.level() > level {
-                return Some(format!(
-                    "T9 — may teach up to level {level}; the pairing's {} slot is level {}",
-                    slot.as_str(),
-                    slot.level()
-                ));
+                let (name, need) = (slot.as_str(), slot.level());
+                return Some(match lang {
+                    Lang::Zh => format!(
+                        "T9 —— 最高只能任教到层级 {level}；该结对的 {name} 岗位属层级 {need}"
+                    ),
+                    Lang::En => format!(
+                        "T9 — may teach up to level {level}; the pairing's {name} slot is level {need}"
+                    ),
+                });
             }
         }
     }
     if let Some(max) = policy.rotation.max_move_km {
         let km = inst.distance(from, to);
         if km > max + 1e-9 {
-            return Some(format!(
-                "T10 — {km:.1} km is longer than max_move_km = {max}"
-            ));
+            return Some(match lang {
+                Lang::Zh => format!("T10 —— {km:.1} 公里超过调动距离上限 max_move_km = {max}"),
+                Lang::En => format!("T10 — {km:.1} km is longer than max_move_km = {max}"),
+            });
         }
     }
     None
@@ -568,6 +683,72 @@ pub fn diff(inst: &Instance, pins: &Pins, moves: &[MoveRow]) -> Vec<DiffRow> {
     }
     rows.sort_by(|a, b| a.teacher.cmp(&b.teacher));
     rows
+}
+
+/// The words of the lock checks' explanations.
+mod lock_text {
+    use crate::domain::instance::Instance;
+    use crate::io::locks::{LockAction, LockRow};
+    use crate::lang::Lang;
+
+    /// The lock in the planner's words.
+    pub fn describe(lang: Lang, l: &LockRow, inst: &Instance) -> String {
+        match (lang, l.action) {
+            (Lang::En, _) => l.describe(inst),
+            (Lang::Zh, LockAction::Stay) => "（本年不交流）".into(),
+            (Lang::Zh, LockAction::Move(s)) => format!("（调往 {}）", inst.schools[s].id),
+            (Lang::Zh, LockAction::Avoid(s)) => format!("（不派往 {}）", inst.schools[s].id),
+        }
+    }
+
+    /// A lock that breaks a rule in every plan: teacher, lock, rule and why.
+    pub fn rejected(lang: Lang, teacher: &str, lock: &str, why: &str) -> String {
+        match lang {
+            Lang::Zh => format!("{teacher}{lock}：{why}"),
+            Lang::En => format!("{teacher} {lock}: {why}"),
+        }
+    }
+
+    /// Forced locks beyond one cap: where, how many, which, and the cap.
+    pub struct OverCap<'a> {
+        pub at: &'a str,
+        pub locks: usize,
+        pub ids: &'a str,
+        pub cap: usize,
+    }
+
+    pub fn over_transfer_cap(
+        lang: Lang,
+        o: &OverCap,
+        share: f64,
+        staff: impl std::fmt::Display,
+    ) -> String {
+        let (at, n, ids, cap, drop) = (o.at, o.locks, o.ids, o.cap, o.locks - o.cap);
+        match lang {
+            Lang::Zh => format!(
+                "T2：集团 {at} 有 {n} 条只能以调动实现的调往锁定（{ids}），但其上限为 {cap}\
+                 （floor({share} × {staff} 名教职工)）；请删去其中 {drop} 条，或提高 cross_cap_share"
+            ),
+            Lang::En => format!(
+                "T2: group {at} has {n} move locks that can only be transfers ({ids}) but its cap \
+                 is {cap} (floor({share} × {staff} staff)); drop {drop} of them or raise cross_cap_share"
+            ),
+        }
+    }
+
+    pub fn over_exchange_cap(lang: Lang, o: &OverCap) -> String {
+        let (at, n, ids, cap, drop) = (o.at, o.locks, o.ids, o.cap, o.locks - o.cap);
+        match lang {
+            Lang::Zh => format!(
+                "T6：结对 {at} 有 {n} 条只能以交流实现的调往锁定（{ids}），但 \
+                 exchanges_per_pairing 为 {cap}；请删去其中 {drop} 条，或提高 exchanges_per_pairing"
+            ),
+            Lang::En => format!(
+                "T6: pairing {at} has {n} move locks that can only be exchanges ({ids}) but \
+                 exchanges_per_pairing is {cap}; drop {drop} of them or raise exchanges_per_pairing"
+            ),
+        }
+    }
 }
 
 /// The words of `diff.csv`'s reasons.

@@ -1,0 +1,281 @@
+//! Issue 12's leftovers, Chinese first: `verify` and `validate` speak the terminal language,
+//! and lock and grouping infeasibilities are explained in the documents language (both in
+//! summary.json and on the terminal), with English kept under `--lang en`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::*;
+
+fn tiny() -> PathBuf {
+    example("schools-tiny")
+}
+
+/// Runs the binary under `LANG=locale` (the other locale variables removed); exit code and
+/// stdout followed by stderr.
+fn run_in(locale: &str, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+        .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", locale)
+        .output()
+        .expect("run rotaplan");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(dir.join("summary.json")).expect("summary.json"))
+        .expect("json")
+}
+
+/// A plan of schools-tiny whose moves.csv lists its first mover twice (F2).
+fn broken_plan(dir: &Path) -> PathBuf {
+    let out = dir.join("plan");
+    let policy = tiny().join("policy.toml");
+    let (code, text) = rotaplan(&[
+        "plan",
+        s(&tiny()),
+        "--policy",
+        s(&policy),
+        "--plan",
+        s(&out),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let moves = fs::read_to_string(out.join("moves.csv")).expect("moves.csv");
+    let first = moves.lines().nth(1).expect("a mover").to_string();
+    fs::write(out.join("moves.csv"), format!("{moves}{first}\n")).expect("write");
+    out
+}
+
+#[test]
+fn verify_prints_its_findings_in_the_terminal_language() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = broken_plan(dir.path());
+    let instance = tiny();
+    let policy = instance.join("policy.toml");
+    let args = [
+        "verify",
+        s(&instance),
+        "--policy",
+        s(&policy),
+        "--plan",
+        s(&plan),
+    ];
+    let (code, zh) = run_in("zh_CN.UTF-8", &args);
+    assert_eq!(code, 1, "{zh}");
+    let f2 = zh
+        .lines()
+        .find(|l| l.starts_with("F2 "))
+        .unwrap_or_else(|| panic!("no F2 line: {zh}"));
+    assert!(
+        f2.contains("被调动两次") && f2.contains("涉及：moves.csv:"),
+        "{f2}"
+    );
+    assert!(zh.contains("方案核查未通过"), "{zh}");
+    assert!(
+        !zh.contains("is moved twice") && !zh.contains("violation(s)"),
+        "{zh}"
+    );
+
+    let mut en_args = args.to_vec();
+    en_args.extend(["--lang", "en"]);
+    let (code, en) = run_in("zh_CN.UTF-8", &en_args);
+    assert_eq!(code, 1, "{en}");
+    assert!(
+        en.contains("is moved twice") && en.contains("violation(s)"),
+        "{en}"
+    );
+    assert!(!en.contains("被调动两次"), "{en}");
+}
+
+#[test]
+fn verify_of_a_sound_plan_says_so_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("plan");
+    let policy = tiny().join("policy.toml");
+    let (code, text) = rotaplan(&[
+        "plan",
+        s(&tiny()),
+        "--policy",
+        s(&policy),
+        "--plan",
+        s(&out),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let (code, zh) = run_in(
+        "zh_CN.UTF-8",
+        &[
+            "verify",
+            s(&tiny()),
+            "--policy",
+            s(&policy),
+            "--plan",
+            s(&out),
+        ],
+    );
+    assert_eq!(code, 0, "{zh}");
+    assert!(zh.contains("方案核查通过"), "{zh}");
+    assert!(!zh.contains("plan ok"), "{zh}");
+}
+
+#[test]
+fn validate_frames_problems_and_its_summary_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in fs::read_dir(tiny()).expect("example") {
+        let entry = entry.expect("entry");
+        fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    let (code, ok) = run_in("zh_CN.UTF-8", &["validate", s(dir.path())]);
+    assert_eq!(code, 0, "{ok}");
+    assert!(ok.starts_with("数据无误："), "{ok}");
+
+    let schools = dir.path().join("schools.csv");
+    let text = fs::read_to_string(&schools).expect("schools");
+    fs::write(&schools, text.replacen("primary", "primry", 1)).expect("write");
+    let (code, zh) = run_in("zh_CN.UTF-8", &["validate", s(dir.path())]);
+    assert_eq!(code, 1, "{zh}");
+    assert!(
+        zh.contains("schools.csv:2:4：学段无法识别（值 \"primry\"）；可用值："),
+        "{zh}"
+    );
+    assert!(zh.contains("发现 1 处问题"), "{zh}");
+    let (_, en) = run_in("en_US.UTF-8", &["validate", s(dir.path())]);
+    assert!(
+        en.contains("schools.csv:2:4: unknown stage (value \"primry\"); use one of")
+            && en.contains("1 problem found"),
+        "{en}"
+    );
+
+    // A missing column, from the central CSV reader.
+    let teachers = dir.path().join("teachers.csv");
+    let text = fs::read_to_string(&teachers).expect("teachers");
+    fs::write(&teachers, text.replacen("birth_year", "born", 1)).expect("write");
+    let (code, zh) = run_in("zh_CN.UTF-8", &["validate", s(dir.path())]);
+    assert_eq!(code, 1, "{zh}");
+    assert!(
+        zh.contains("缺少 `birth_year` 列；请在表头中添加 `birth_year` 列"),
+        "{zh}"
+    );
+    assert!(!zh.contains("missing column"), "{zh}");
+}
+
+/// The plan folder of tests/it/locks.rs: schools-tiny's optimal groups and pairings.
+fn grouped_and_paired(dir: &Path) {
+    let mut s = String::from("track,group,school,role\n");
+    for (g, core, members) in [
+        ("compulsory-1", "S3", &["S2", "S3", "S4", "S8", "S9"][..]),
+        ("compulsory-2", "S7", &["S5", "S6", "S7"][..]),
+    ] {
+        for m in members {
+            let role = if *m == core { "core" } else { "member" };
+            s.push_str(&format!("compulsory,{g},{m},{role}\n"));
+        }
+    }
+    fs::write(dir.join("groups.csv"), s).expect("groups");
+    fs::write(
+        dir.join("pairings.csv"),
+        "helper,group,stage\nS0,compulsory-1,primary\nS0,compulsory-2,primary\n\
+         S1,compulsory-1,middle\nS1,compulsory-2,middle\n",
+    )
+    .expect("pairings");
+}
+
+fn rotate_with_locks(dir: &Path, rows: &str, lang: &str) -> (i32, String) {
+    let locks = dir.join("locks.csv");
+    fs::write(&locks, format!("teacher,action,school\n{rows}")).expect("locks");
+    let policy = tiny().join("policy.toml");
+    rotaplan(&[
+        "rotate",
+        s(&tiny()),
+        "--policy",
+        s(&policy),
+        "--plan",
+        s(dir),
+        "--locks",
+        s(&locks),
+        "--lang",
+        lang,
+    ])
+}
+
+#[test]
+fn lock_infeasibility_is_explained_in_chinese() {
+    // compulsory-2 has 12 staff: T2 allows one transfer, and two locks force two.
+    let rows = "P57,move,S5\nP59,move,S5\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    grouped_and_paired(dir.path());
+    let (code, zh) = rotate_with_locks(dir.path(), rows, "zh");
+    assert_eq!(code, 3, "{zh}");
+    assert!(
+        zh.contains("T2：集团 compulsory-2 有 2 条只能以调动实现的调往锁定"),
+        "{zh}"
+    );
+    assert!(zh.contains("floor(0.1 × 12 名教职工)"), "{zh}");
+    assert!(!zh.contains("move locks"), "{zh}");
+    let reason = summary(dir.path())
+        .pointer("/rotation/reason")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .expect("rotation.reason");
+    assert!(reason.starts_with("这些锁定无法同时成立"), "{reason}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    grouped_and_paired(dir.path());
+    let (code, en) = rotate_with_locks(dir.path(), rows, "en");
+    assert_eq!(code, 3, "{en}");
+    assert!(
+        en.contains("T2: group compulsory-2 has 2 move locks"),
+        "{en}"
+    );
+}
+
+#[test]
+fn a_rejected_lock_names_its_rule_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    grouped_and_paired(dir.path());
+    let (code, zh) = rotate_with_locks(dir.path(), "P73,move,S3\nP48,move,S2\n", "zh");
+    assert_eq!(code, 2, "{zh}");
+    assert!(
+        zh.contains("locks.csv:2：P73（调往 S3）：T3 —— 59 岁男教师（非自愿）不得调往其他乡镇"),
+        "{zh}"
+    );
+    assert!(zh.contains("locks.csv:3：P48（调往 S2）：T8 ——"), "{zh}");
+    assert!(zh.contains("请删除或修改这条锁定"), "{zh}");
+}
+
+#[test]
+fn grouping_infeasibility_is_explained_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = fs::read_to_string(tiny().join("policy.toml")).expect("policy");
+    let policy = dir.path().join("policy.toml");
+    fs::write(&policy, text.replace("max_schools = 6", "max_schools = 2")).expect("write");
+    let out = dir.path().join("plan");
+    let (code, zh) = rotaplan(&[
+        "groups",
+        s(&tiny()),
+        "--policy",
+        s(&policy),
+        "--out",
+        s(&out),
+        "--lang",
+        "zh",
+    ]);
+    assert_eq!(code, 3, "{zh}");
+    let expected = "序列 compulsory：2 个集团 × 每集团 2 所学校 = 4 <";
+    assert!(zh.contains(expected), "{zh}");
+    assert!(zh.contains("请把 max_schools 提高到"), "{zh}");
+    let reason = summary(&out)
+        .pointer("/groups/reason")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .expect("groups.reason");
+    assert!(reason.contains(expected), "{reason}");
+    assert!(!reason.contains("track "), "{reason}");
+}

@@ -690,6 +690,12 @@ impl Engine {
         let lp_started = Instant::now();
         let (value, values, duals) = loop {
             rounds += 1;
+            // The first level places only exchanges, so the shortage level's first solve
+            // starts far from its optimum, where dual simplex is the faster (0.65 s against
+            // 2.1 s on a 1,200-school county); every other solve resumes a basis that is
+            // already primal feasible (see `build`).
+            let strategy = if level == 1 && rounds == 1 { 1 } else { 4 };
+            self.model.set_int("simplex_strategy", strategy)?;
             match self.model.run(Self::seconds_left(deadline))? {
                 LiveStatus::Optimal => {}
                 LiveStatus::Infeasible => {
@@ -709,6 +715,14 @@ impl Engine {
             let (values, duals) = self.model.solution();
             self.basis = self.model.basis();
             let priced = self.priced(level, &duals, -RC_EPS);
+            if debug() {
+                eprintln!(
+                    "    round {rounds}: {:.3} s, {} columns, {} priced in",
+                    lp_started.elapsed().as_secs_f64(),
+                    self.cand_of.len(),
+                    priced.len()
+                );
+            }
             if priced.is_empty() {
                 break (self.model.objective(), values, duals);
             }

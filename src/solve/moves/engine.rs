@@ -146,6 +146,24 @@ pub fn solve_component(
     options: &MipOptions,
     start: Option<&StartOnDemand<'_>>,
 ) -> Result<ComponentSolution, MipError> {
+    solve_component_with(
+        ctx, classes, arcs, comp, floor, levels, options, start, true,
+    )
+}
+
+/// [`solve_component`], with the LP-first pass or straight to level by level.
+#[allow(clippy::too_many_arguments)]
+pub fn solve_component_with(
+    ctx: &Context,
+    classes: &[Class],
+    arcs: &[Arc],
+    comp: &Component,
+    floor: Option<FloorReq>,
+    levels: Levels,
+    options: &MipOptions,
+    start: Option<&StartOnDemand<'_>>,
+    first_pass: bool,
+) -> Result<ComponentSolution, MipError> {
     let started = Instant::now();
     let mut e = Engine::build(ctx, classes, arcs, comp, floor, levels, options)?;
     let n_levels = level_count(ctx, levels);
@@ -182,7 +200,12 @@ pub fn solve_component(
             })
             .collect()
     };
-    let partial = match e.lp_first(n_levels, gaps[n_levels - 1], first_deadline)? {
+    let pass = if first_pass {
+        e.lp_first(n_levels, gaps[n_levels - 1], first_deadline)?
+    } else {
+        FirstPass::Nothing
+    };
+    let partial = match pass {
         FirstPass::Complete(found, point) => {
             return Ok(e.solution(levels, as_stats(found), Some(&point)));
         }

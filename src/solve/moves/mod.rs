@@ -340,7 +340,7 @@ pub fn plan_moves(
         grouping,
         pairings,
         options,
-        true,
+        ModelKind::Aggregated,
         &pins::NO_PINS,
     )
 }
@@ -356,7 +356,15 @@ pub fn plan_moves_pinned(
     options: &MipOptions,
     pins: &Pins,
 ) -> Result<MovesOutcome, Error> {
-    let out = plan_moves_with(inst, policy, grouping, pairings, options, true, pins)?;
+    let out = plan_moves_with(
+        inst,
+        policy,
+        grouping,
+        pairings,
+        options,
+        ModelKind::Aggregated,
+        pins,
+    )?;
     if policy.rotation.transfer_scope != TransferScope::County || out.status == SolveStatus::Optimal
     {
         return Ok(out);
@@ -371,7 +379,15 @@ pub fn plan_moves_pinned(
         time_limit_s: (options.time_limit_s * 0.25).max(1.0),
         ..*options
     };
-    match plan_moves_with(inst, &narrow, grouping, pairings, &quick, true, pins) {
+    match plan_moves_with(
+        inst,
+        &narrow,
+        grouping,
+        pairings,
+        &quick,
+        ModelKind::Aggregated,
+        pins,
+    ) {
         Ok(alt) if alt.level_names == out.level_names && lex_better(&alt, &out) => {
             Ok(under_bounds_of(alt, &out))
         }
@@ -442,9 +458,20 @@ pub fn plan_moves_per_teacher(
         grouping,
         pairings,
         options,
-        false,
+        ModelKind::PerTeacher,
         &pins::NO_PINS,
     )
+}
+
+/// Which model `rotate` solves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ModelKind {
+    /// Classes on the live engine ([`engine`]): the product.
+    Aggregated,
+    /// The same, without the LP-first pass (tests reach its fallback this way).
+    LevelByLevel,
+    /// One binary per teacher and arc, rebuilt per level: the reference.
+    PerTeacher,
 }
 
 fn plan_moves_with(
@@ -453,9 +480,10 @@ fn plan_moves_with(
     grouping: &Grouping,
     pairing_rows: &[PairingRow],
     options: &MipOptions,
-    aggregate: bool,
+    model_kind: ModelKind,
     pins: &Pins,
 ) -> Result<MovesOutcome, Error> {
+    let aggregate = model_kind != ModelKind::PerTeacher;
     let started = Instant::now();
     let state = RotationState::new(inst, policy);
     let mut ctx = Context::new(inst, policy, grouping, &state, pairing_rows)?;
@@ -521,7 +549,7 @@ fn plan_moves_with(
                 if aggregate {
                     let start: &engine::StartOnDemand<'_> = &floor_start;
                     let start = f.map(|_| start);
-                    engine::solve_component(
+                    engine::solve_component_with(
                         &ctx,
                         &classes,
                         &arcs,
@@ -530,6 +558,7 @@ fn plan_moves_with(
                         Levels::All,
                         options,
                         start,
+                        model_kind != ModelKind::LevelByLevel,
                     )
                 } else {
                     model::solve_component(&ctx, &classes, &arcs, c, f, Levels::All, options)

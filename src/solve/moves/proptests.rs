@@ -353,7 +353,7 @@ prop_compose! {
     }
 }
 
-fn solve_ref(c: &RefCase, aggregate: bool) -> Result<MovesOutcome, Error> {
+fn solve_ref(c: &RefCase, kind: ModelKind) -> Result<MovesOutcome, Error> {
     let (g, mut p) = setup(&c.inst);
     p[0].stage = c.slot;
     let locks = c
@@ -378,7 +378,7 @@ fn solve_ref(c: &RefCase, aggregate: bool) -> Result<MovesOutcome, Error> {
         &g,
         &p,
         &MipOptions::default(),
-        aggregate,
+        kind,
         &pins,
     )
 }
@@ -389,9 +389,14 @@ proptest! {
     /// The aggregated model equals the per-teacher-binary reference at every level, both
     /// proven, and the rows add up to the reported moves and km.
     #[test]
-    fn aggregated_model_equals_the_per_teacher_reference(c in ref_case_strategy()) {
-        let fast = solve_ref(&c, true);
-        let reference = solve_ref(&c, false);
+    fn aggregated_model_equals_the_per_teacher_reference(
+        c in ref_case_strategy(),
+        level_by_level in proptest::bool::ANY,
+    ) {
+        // Both ways of the engine: LP first, and the level-by-level fallback alone.
+        let kind = if level_by_level { ModelKind::LevelByLevel } else { ModelKind::Aggregated };
+        let fast = solve_ref(&c, kind);
+        let reference = solve_ref(&c, ModelKind::PerTeacher);
         match (&fast, &reference) {
             (Ok(f), Ok(r)) => {
                 prop_assert_eq!(f.status, SolveStatus::Optimal);

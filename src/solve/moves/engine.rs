@@ -133,27 +133,11 @@ enum LpOutcome {
     TimeLimit,
 }
 
-/// [`super::model::solve_component_from`], the same model and levels, solved as described
-/// in the module's comment.
+/// The same model and levels as [`super::model::solve_component`], solved as the module's
+/// comment says: with the LP-first pass, or (`first_pass = false`, for tests) straight to
+/// level by level.
 #[allow(clippy::too_many_arguments)]
 pub fn solve_component(
-    ctx: &Context,
-    classes: &[Class],
-    arcs: &[Arc],
-    comp: &Component,
-    floor: Option<FloorReq>,
-    levels: Levels,
-    options: &MipOptions,
-    start: Option<&StartOnDemand<'_>>,
-) -> Result<ComponentSolution, MipError> {
-    solve_component_with(
-        ctx, classes, arcs, comp, floor, levels, options, start, true,
-    )
-}
-
-/// [`solve_component`], with the LP-first pass or straight to level by level.
-#[allow(clippy::too_many_arguments)]
-pub fn solve_component_with(
     ctx: &Context,
     classes: &[Class],
     arcs: &[Arc],

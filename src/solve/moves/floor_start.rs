@@ -48,6 +48,7 @@ pub fn floor_start(
                 Levels::All,
                 &relaxed_options,
                 None,
+                true,
             )
         })
         .collect();

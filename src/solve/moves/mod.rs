@@ -549,7 +549,7 @@ fn plan_moves_with(
                 if aggregate {
                     let start: &engine::StartOnDemand<'_> = &floor_start;
                     let start = f.map(|_| start);
-                    engine::solve_component_with(
+                    engine::solve_component(
                         &ctx,
                         &classes,
                         &arcs,

@@ -648,7 +648,8 @@ pub fn plan_excess(ctx: &Context, classes: &[Class], arcs: &[Arc], flows: &[(usi
 /// level, solved as usual) may have the lower E; then it is the plan, its E the level's
 /// value against the cv model's bound (still a valid lower bound), and its own moved and
 /// km levels stand: they are optimal among all plans optimal at levels 1-2, so also among
-/// those with E ≤ its E.
+/// those with E ≤ its E. When the cv run did not even reach the first two levels' optimum,
+/// the default plan is better there and is the plan, against the bound E ≥ 0.
 pub fn fallback(
     ctx: &Context,
     run: CvRun,
@@ -671,7 +672,16 @@ pub fn fallback(
         let (a, b) = (levels[i].objective, run.solution.levels[i].objective);
         (a - b).abs() <= 1e-6 * a.abs().max(1.0)
     });
-    if !same_first_levels {
+    // The cv run stopped short of the first levels' optimum: the default plan, better
+    // there, is the plan. The cv model's bound was found under the run's own (worse) pins
+    // and no longer holds; E ≥ 0 does.
+    let default_first_better = {
+        let (ex, ex_run) = (levels[0].objective, run.solution.levels[0].objective);
+        let (sh, sh_run) = (levels[1].objective, run.solution.levels[1].objective);
+        let tol = |a: f64| 1e-6 * a.abs().max(1.0);
+        ex > ex_run + tol(ex) || ((ex - ex_run).abs() <= tol(ex) && sh < sh_run - tol(sh))
+    };
+    if !same_first_levels && !default_first_better {
         return run;
     }
     let e_default = plan_excess(ctx, classes, arcs, &flows);
@@ -680,13 +690,17 @@ pub fn fallback(
     debug(&format!(
         "fallback: default plan E {e_default}, cv plan E {e_run}"
     ));
-    if e_default >= e_run {
+    if same_first_levels && e_default >= e_run {
         return run;
     }
     let cv_stat = LevelStat {
         status: SolveStatus::Feasible,
         objective: e_default,
-        bound: cv.bound.min(e_default),
+        bound: if same_first_levels {
+            cv.bound.min(e_default)
+        } else {
+            0.0
+        },
         seconds: cv.seconds,
     };
     CvRun {

@@ -527,20 +527,10 @@ fn plan_moves_with(
         time_limit_s: (options.time_limit_s - started.elapsed().as_secs_f64()).max(1.0),
         ..*options
     };
+    let solving = Instant::now();
     // The floor binds moves only, and every school with an arc is in one part when it is
     // on; the rest (no arcs) must not carry it.
-    // The cv level couples the county: its own pipeline, classes split by the indicators;
-    // the parts are solved only when it could not prove its levels (the fallback).
-    let cv_run = if policy.indicators.minimise_cv_excess {
-        Some(indicators::solve(&ctx, classes.clone(), floor, options)?)
-    } else {
-        None
-    };
-    let cv_proven = cv_run.as_ref().is_some_and(|r| r.proven());
     let solve_all = || -> Vec<Result<ComponentSolution, _>> {
-        if cv_proven {
-            return Vec::new();
-        }
         parts
             .par_iter()
             .map(|c| (c, floor))
@@ -574,6 +564,17 @@ fn plan_moves_with(
     for s in solved {
         sols.push(s?);
     }
+    // The cv level couples the county: its own pipeline, classes split by the indicators,
+    // in the time the parts left; their plan is the fallback when it proves nothing better.
+    let cv_run = if policy.indicators.minimise_cv_excess {
+        let left = MipOptions {
+            time_limit_s: (options.time_limit_s - solving.elapsed().as_secs_f64()).max(1.0),
+            ..*options
+        };
+        Some(indicators::solve(&ctx, classes.clone(), floor, &left)?)
+    } else {
+        None
+    };
     if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
         for (c, s) in parts.iter().chain(std::iter::once(&rest)).zip(&sols) {
             eprintln!(

@@ -12,8 +12,11 @@ use super::near::Near;
 use super::problem::{Assignment, EPS, TrackProblem};
 use crate::solve::mip::{MipError, MipOptions, Sense};
 
-/// Groups regrouped together.
-const GROUPS_PER_STEP: usize = 4;
+/// Groups regrouped together: from the first size (fast sub-problems), one more each time
+/// a sweep finds nothing, up to the last.
+const GROUPS_PER_STEP: std::ops::RangeInclusive<usize> = 3..=6;
+/// Then neighbourhoods around every unit, of these sizes.
+const AROUND_UNITS: std::ops::RangeInclusive<usize> = 3..=6;
 /// HiGHS nodes per sub-problem: a deterministic cap; a sub-problem cut short still returns
 /// its best grouping, which is used only when it improves.
 const SUB_NODES: i32 = 300;
@@ -64,11 +67,38 @@ fn sub_problem(
     (sub, global_cores)
 }
 
-/// Improves `assign` (feasible) until a sweep finds nothing or `deadline` passes.
+/// Improves `assign` (feasible) with growing neighbourhoods around groups, then around
+/// units, until the largest finds nothing or `deadline` passes.
 pub fn improve(
     p: &TrackProblem,
     near: &Near,
     assign: &[usize],
+    options: &MipOptions,
+    deadline: Instant,
+) -> Result<Assignment, MipError> {
+    let mut assign = assign.to_vec();
+    for k in GROUPS_PER_STEP {
+        if Instant::now() >= deadline {
+            break;
+        }
+        assign = sweeps(p, near, &assign, k, false, options, deadline)?;
+    }
+    for k in AROUND_UNITS {
+        if Instant::now() >= deadline {
+            break;
+        }
+        assign = sweeps(p, near, &assign, k, true, options, deadline)?;
+    }
+    Ok(assign)
+}
+
+/// Sweeps with neighbourhoods of `k` groups until one finds nothing or `deadline` passes.
+fn sweeps(
+    p: &TrackProblem,
+    near: &Near,
+    assign: &[usize],
+    k: usize,
+    around_units: bool,
     options: &MipOptions,
     deadline: Instant,
 ) -> Result<Assignment, MipError> {
@@ -80,27 +110,34 @@ pub fn improve(
     }
     // A seed whose neighbourhood has not changed since it was last solved is skipped.
     let mut changed_at = vec![1usize; nc];
-    let mut solved_at = vec![0usize; nc];
+    let mut solved_at = vec![0usize; nc.max(p.units.len())];
     let mut clock = 1;
     let debug = std::env::var_os("ROTAPLAN_DEBUG").is_some();
     let (mut solves, mut wins) = (0usize, 0usize);
     let started = Instant::now();
     loop {
         let mut improved = false;
-        let seeds: Vec<usize> = (0..nc).filter(|&c| !members[c].is_empty()).collect();
-        for seed in seeds {
+        // A seed is a unit: the groups are the k open cores nearest to it. Core seeds are
+        // the open cores' own units (neighbourhoods centred on a group); unit seeds are every
+        // unit (neighbourhoods centred on a boundary between groups).
+        let seeds: Vec<usize> = if around_units {
+            (0..p.units.len()).collect()
+        } else {
+            (0..nc)
+                .filter(|&c| !members[c].is_empty())
+                .map(|c| p.cores[c].home)
+                .collect()
+        };
+        for home in seeds {
             if Instant::now() >= deadline {
                 return Ok(assign);
             }
-            if members[seed].is_empty() {
-                continue;
-            }
-            let home = p.cores[seed].home;
+            let seed = home;
             let groups: Vec<usize> = near.by_unit[home]
                 .iter()
                 .map(|&c| c as usize)
                 .filter(|&c| !members[c].is_empty())
-                .take(GROUPS_PER_STEP)
+                .take(k)
                 .collect();
             if groups.len() < 2 {
                 continue;
@@ -174,7 +211,7 @@ pub fn improve(
         }
         if debug {
             eprintln!(
-                "neighbourhood sweep: {solves} solves, {wins} improved, {:.1}s, {}",
+                "neighbourhood sweep (k = {k}): {solves} solves, {wins} improved, {:.1}s, {}",
                 started.elapsed().as_secs_f64(),
                 p.distance_cost(&assign)
             );

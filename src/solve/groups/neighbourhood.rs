@@ -14,9 +14,7 @@ use crate::solve::mip::{MipError, MipOptions, Sense};
 
 /// Groups regrouped together: from the first size (fast sub-problems), one more each time
 /// a sweep finds nothing, up to the last.
-const GROUPS_PER_STEP: std::ops::RangeInclusive<usize> = 3..=6;
-/// Then neighbourhoods around every unit, of these sizes.
-const AROUND_UNITS: std::ops::RangeInclusive<usize> = 3..=6;
+const GROUPS_PER_STEP: std::ops::RangeInclusive<usize> = 3..=12;
 /// HiGHS nodes per sub-problem: a deterministic cap; a sub-problem cut short still returns
 /// its best grouping, which is used only when it improves.
 const SUB_NODES: i32 = 300;
@@ -67,8 +65,8 @@ fn sub_problem(
     (sub, global_cores)
 }
 
-/// Improves `assign` (feasible) with growing neighbourhoods around groups, then around
-/// units, until the largest finds nothing or `deadline` passes.
+/// Improves `assign` (feasible) with growing neighbourhoods until the largest finds nothing
+/// or `deadline` passes.
 pub fn improve(
     p: &TrackProblem,
     near: &Near,
@@ -81,13 +79,7 @@ pub fn improve(
         if Instant::now() >= deadline {
             break;
         }
-        assign = sweeps(p, near, &assign, k, false, options, deadline)?;
-    }
-    for k in AROUND_UNITS {
-        if Instant::now() >= deadline {
-            break;
-        }
-        assign = sweeps(p, near, &assign, k, true, options, deadline)?;
+        assign = sweeps(p, near, &assign, k, options, deadline)?;
     }
     Ok(assign)
 }
@@ -98,7 +90,6 @@ fn sweeps(
     near: &Near,
     assign: &[usize],
     k: usize,
-    around_units: bool,
     options: &MipOptions,
     deadline: Instant,
 ) -> Result<Assignment, MipError> {
@@ -110,24 +101,20 @@ fn sweeps(
     }
     // A seed whose neighbourhood has not changed since it was last solved is skipped.
     let mut changed_at = vec![1usize; nc];
-    let mut solved_at = vec![0usize; nc.max(p.units.len())];
+    let mut solved_at = vec![0usize; p.units.len()];
     let mut clock = 1;
     let debug = std::env::var_os("ROTAPLAN_DEBUG").is_some();
     let (mut solves, mut wins) = (0usize, 0usize);
     let started = Instant::now();
     loop {
         let mut improved = false;
-        // A seed is a unit: the groups are the k open cores nearest to it. Core seeds are
-        // the open cores' own units (neighbourhoods centred on a group); unit seeds are every
-        // unit (neighbourhoods centred on a boundary between groups).
-        let seeds: Vec<usize> = if around_units {
-            (0..p.units.len()).collect()
-        } else {
-            (0..nc)
-                .filter(|&c| !members[c].is_empty())
-                .map(|c| p.cores[c].home)
-                .collect()
-        };
+        // A seed is a group's core unit: the groups are the k open cores nearest to it
+        // (its own first). Neighbourhoods around arbitrary units were tried: on p3038_600
+        // a sweep of them found nothing the group-centred ones had not.
+        let seeds: Vec<usize> = (0..nc)
+            .filter(|&c| !members[c].is_empty())
+            .map(|c| p.cores[c].home)
+            .collect();
         for home in seeds {
             if Instant::now() >= deadline {
                 return Ok(assign);
@@ -159,7 +146,7 @@ fn sweeps(
                         .unwrap_or(usize::MAX)
                 })
                 .collect();
-            if current.iter().any(|&c| c == usize::MAX) {
+            if current.contains(&usize::MAX) {
                 continue;
             }
             let before = sub.distance_cost(&current);

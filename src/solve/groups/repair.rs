@@ -214,13 +214,11 @@ impl<'a> Groups<'a> {
     /// group for B, A's members go (largest regret first) to the nearest open core with room.
     /// Kept when the total distance falls. Returns whether one was kept.
     fn exchanges(&mut self, candidates: usize) -> bool {
-        let p = self.p;
         let mut improved = false;
         for a in self.open_cores() {
             if !self.open[a] {
                 continue;
             }
-            let home_a = p.cores[a].home;
             let mut tried = 0;
             let near_units: Vec<u32> = self.near.by_core[a].clone();
             for &h in &near_units {
@@ -241,7 +239,6 @@ impl<'a> Groups<'a> {
                     break;
                 }
             }
-            let _ = home_a;
         }
         improved
     }

@@ -63,9 +63,10 @@ fn main() {
         )
         .unwrap();
         println!(
-            "{} heur {:?} ({hs:.2}s) lp {:?} kept {:?} obj {} bound {} gap {:.4} {:?} {:.2}s",
+            "{} heur {:?} ({hs:.2}s) warm {:?} lp {:?} kept {:?} obj {} bound {} gap {:.4} {:?} {:.2}s",
             b.name,
             inc_value,
+            r.incumbent,
             r.lp_bound,
             r.pairs_kept,
             r.objective,

@@ -10,7 +10,12 @@
 
 use std::time::Instant;
 
-use super::problem::{EPS, TrackProblem};
+use rayon::prelude::*;
+
+use super::incumbent::Deadline;
+use super::near::Near;
+use super::problem::{Assignment, EPS, TrackProblem};
+use super::repair::repair;
 
 /// What the subgradient search found.
 #[derive(Debug, Clone)]
@@ -20,6 +25,9 @@ pub struct Lagrangian {
     /// Cores ranked by their priced value at the best multipliers (cheapest first).
     pub ranked: Vec<usize>,
     pub iterations: usize,
+    /// The best grouping known at the end (the one given, or a repaired relaxation's),
+    /// with its objective.
+    pub best: Option<(f64, Assignment)>,
 }
 
 /// Largest knapsack table (capacity × schools) solved exactly with both caps.
@@ -144,25 +152,31 @@ fn knapsack(items: &mut [Item], cap: Option<u64>, max_items: Option<usize>) -> (
 
 /// Priced value of every core at multipliers λ (its own unit's cost minus λ_home, plus the
 /// best knapsack of other units at reduced cost cost[u][c] − λ_u), and the units it takes.
-fn core_values(p: &TrackProblem, lambda: &[f64], fits: &[bool]) -> Vec<(f64, Vec<usize>)> {
+/// Only units with cost[u][c] < λ_u can lower a value, so each core's scan of its sorted
+/// units stops at the largest λ: the values are exact, not truncated.
+fn core_values(p: &TrackProblem, near: &Near, lambda: &[f64]) -> Vec<(f64, Vec<usize>)> {
     let students_whole = p
         .units
         .iter()
         .all(|u| (u.students - u.students.round()).abs() < EPS);
+    let lambda_max = lambda.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     (0..p.cores.len())
+        .into_par_iter()
         .map(|c| {
-            if !fits[c] {
+            if !near.fits[c] {
                 return (f64::INFINITY, Vec::new());
             }
             let home = p.cores[c].home;
             let mut items: Vec<Item> = Vec::new();
-            for (u, unit) in p.units.iter().enumerate() {
-                if u == home {
-                    continue;
+            for &u in &near.by_core[c] {
+                let u = u as usize;
+                let d = p.cost[u][c];
+                if d >= lambda_max {
+                    break;
                 }
-                let r = p.cost[u][c] - lambda[u];
-                if r < 0.0 && p.pair_fits(u, c) {
-                    items.push((r, unit.students.max(0.0).round() as u64, u));
+                let r = d - lambda[u];
+                if r < 0.0 {
+                    items.push((r, p.units[u].students.max(0.0).round() as u64, u));
                 }
             }
             let cap = match (p.max_students, students_whole) {
@@ -179,8 +193,8 @@ fn core_values(p: &TrackProblem, lambda: &[f64], fits: &[bool]) -> Vec<(f64, Vec
 
 /// L(λ) = Σ λ + the `count` smallest core values; the cores in value order; and how many
 /// times the chosen cores cover each unit.
-fn evaluate(p: &TrackProblem, lambda: &[f64], fits: &[bool]) -> (f64, Vec<usize>, Vec<f64>) {
-    let values = core_values(p, lambda, fits);
+fn evaluate(p: &TrackProblem, near: &Near, lambda: &[f64]) -> (f64, Vec<usize>, Vec<f64>) {
+    let values = core_values(p, near, lambda);
     let mut order: Vec<usize> = (0..values.len())
         .filter(|&c| values[c].0.is_finite())
         .collect();
@@ -198,6 +212,19 @@ fn evaluate(p: &TrackProblem, lambda: &[f64], fits: &[bool]) -> (f64, Vec<usize>
     (lambda.iter().sum::<f64>() + chosen, order, covered)
 }
 
+/// The first `count` cores of `ranked` with distinct own units: the cores a repair opens.
+pub fn open_set(p: &TrackProblem, ranked: &[usize]) -> Vec<usize> {
+    let mut homes = vec![false; p.units.len()];
+    let mut open = Vec::new();
+    for &c in ranked {
+        if open.len() < p.count && !homes[p.cores[c].home] {
+            homes[p.cores[c].home] = true;
+            open.push(c);
+        }
+    }
+    open
+}
+
 /// Subgradient optimisation until `deadline`, `max_iter` steps, or the step vanishes.
 /// `upper` is a known objective (for the step length), if any.
 pub fn bound(
@@ -209,39 +236,83 @@ pub fn bound(
     if !applies(p) {
         return None;
     }
+    let near = Near::new(p);
+    let settings = Search {
+        max_iter,
+        deadline: Deadline(deadline),
+        repair_every: None,
+    };
+    search(p, &near, upper.map(|u| (u, Vec::new())), &settings)
+}
+
+/// How long [`search`] runs and how often it repairs the relaxation into a grouping.
+#[derive(Debug, Clone, Copy)]
+pub struct Search {
+    pub max_iter: usize,
+    pub deadline: Deadline,
+    /// Repair the relaxation's cores into a grouping every this many steps (never if `None`).
+    pub repair_every: Option<usize>,
+}
+
+/// Non-improving steps before the step size halves.
+const PATIENCE: usize = 25;
+/// The step factor at which the search stops (it starts at 2).
+const MIN_THETA: f64 = 2e-4;
+
+/// The subgradient search, with the Lagrangian heuristic: every `repair_every` steps the
+/// cores the relaxation opens are repaired into a grouping ([`repair`]); the best one
+/// found tightens the step length. `known` is a grouping's objective (and the grouping,
+/// when its assignment is non-empty).
+pub fn search(
+    p: &TrackProblem,
+    near: &Near,
+    known: Option<(f64, Assignment)>,
+    settings: &Search,
+) -> Option<Lagrangian> {
+    if !applies(p) {
+        return None;
+    }
     let nu = p.units.len();
-    let fits: Vec<bool> = (0..p.cores.len()).map(|c| p.core_fits(c)).collect();
     // Start: each unit's cheapest way into a group other than alone.
     let mut lambda: Vec<f64> = (0..nu)
         .map(|u| {
-            (0..p.cores.len())
-                .filter(|&c| fits[c] && p.cores[c].home != u)
+            near.by_unit[u]
+                .iter()
+                .map(|&c| c as usize)
+                .filter(|&c| p.cores[c].home != u)
                 .map(|c| p.cost[u][c])
-                .fold(f64::INFINITY, f64::min)
+                .next()
+                .unwrap_or(0.0)
         })
-        .map(|x| if x.is_finite() { x } else { 0.0 })
         .collect();
+    let mut upper = known.as_ref().map(|k| k.0);
+    let mut best_group = known.filter(|k| !k.1.is_empty());
     let mut best: Option<Lagrangian> = None;
+    let mut last_open: Vec<usize> = Vec::new();
     let mut theta = 2.0;
     let mut stall = 0;
-    for it in 0..max_iter {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+    for it in 0..settings.max_iter {
+        if settings.deadline.passed() {
             break;
         }
-        let (value, order, covered) = evaluate(p, &lambda, &fits);
+        let (value, order, covered) = evaluate(p, near, &lambda);
         if !value.is_finite() {
             return None;
         }
-        if best.as_ref().is_none_or(|b| value > b.bound + 1e-9) {
+        if best
+            .as_ref()
+            .is_none_or(|b| value > b.bound + 1e-9 * value.abs().max(1.0))
+        {
             best = Some(Lagrangian {
                 bound: value,
                 ranked: order.clone(),
                 iterations: it + 1,
+                best: None,
             });
             stall = 0;
         } else {
             stall += 1;
-            if stall >= 20 {
+            if stall >= PATIENCE {
                 theta /= 2.0;
                 stall = 0;
             }
@@ -249,9 +320,29 @@ pub fn bound(
         if let Some(b) = &mut best {
             b.iterations = it + 1;
         }
+        if let Some(every) = settings.repair_every
+            && it % every.max(1) == 0
+        {
+            let mut open = open_set(p, &order);
+            open.sort_unstable();
+            if open != last_open {
+                if let Some(a) = repair(p, near, &open, false, settings.deadline) {
+                    let v = p.objective(&a);
+                    if upper.is_none_or(|u| v < u - 1e-9) {
+                        upper = Some(v);
+                        best_group = Some((v, a));
+                    }
+                }
+                last_open = open;
+            }
+        }
+        let lower = best.as_ref().map_or(value, |b| b.bound);
+        if upper.is_some_and(|u| lower >= u - 1e-9 * u.abs().max(1.0)) {
+            break;
+        }
         let g: Vec<f64> = covered.iter().map(|c| 1.0 - c).collect();
         let norm: f64 = g.iter().map(|x| x * x).sum();
-        if norm < 1e-12 || theta < 1e-4 {
+        if norm < 1e-12 || theta < MIN_THETA {
             break;
         }
         let target = upper.unwrap_or(value.abs().max(1.0) * 1.05 + 1.0);
@@ -260,5 +351,8 @@ pub fn bound(
             lambda[u] += step * g[u];
         }
     }
-    best
+    best.map(|mut b| {
+        b.best = best_group;
+        b
+    })
 }

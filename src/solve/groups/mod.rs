@@ -3,15 +3,21 @@
 //! A track becomes a [`TrackProblem`] (units: schools, or whole townships in township mode),
 //! counting conditions are checked first ([`explain`]), a heuristic incumbent warm-starts the
 //! model ([`incumbent`]), reduced costs of the LP relaxation prune useless pairs, and HiGHS
-//! proves the optimum ([`model`], [`solve`]).
+//! proves the optimum ([`model`], [`solve`]). The Lagrangian relaxation ([`lagrangian`])
+//! adds a bound and, repaired into groupings ([`repair`]), incumbents; tracks too large for
+//! one model are improved by exact sub-models ([`neighbourhood`], [`reduced`]).
 
 pub mod cpmp;
 pub mod explain;
 pub mod incumbent;
 pub mod lagrangian;
 pub mod model;
+pub mod near;
+pub mod neighbourhood;
 pub mod previous;
 pub mod problem;
+pub mod reduced;
+pub mod repair;
 pub mod school_mode;
 pub mod solve;
 pub mod township_mode;

@@ -6,13 +6,23 @@
 //! UB (or UB − 1 when every cost is an integer), so variables with LB + d above that are
 //! left out of the model. The incumbent's own variables stay, so the reduced model holds
 //! the incumbent and every strictly better solution: its optimum is the track's optimum.
+//!
+//! Tracks whose full model is too large (more than [`MAX_MODEL_PAIRS`] pairs, e.g. the
+//! 3,038-point p3038 benchmarks) never reach HiGHS whole: the Lagrangian search gives the
+//! bound and, through its repairs, the first grouping; the exact-neighbourhood search and a
+//! reduced core improve that grouping; the track reports it with status `feasible` and the
+//! Lagrangian bound.
 
 use std::time::{Duration, Instant};
 
 use super::incumbent;
 use super::lagrangian;
 use super::model::{self, Allowed, Built};
+use super::near::Near;
+use super::neighbourhood;
 use super::problem::{Assignment, TrackProblem};
+use super::reduced;
+use super::repair;
 use crate::solve::mip::{MipError, MipOptions, MipResult, Sense, SolveStatus, relative_gap};
 
 /// What one track's solve proved.
@@ -212,22 +222,41 @@ impl Clock {
 pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<Solved, MipError> {
     let clock = Clock::new(options);
     let deadline = incumbent::Deadline(Some(clock.deadline));
-    let inc = if tuning.heuristic {
+    let use_lagrangian = tuning.lagrangian && lagrangian::applies(p);
+    let inc = if tuning.heuristic && !(use_lagrangian && p.units.len() > LARGE_UNITS) {
         incumbent::find_until(p, incumbent::Deadline(Some(clock.share(0.5))))
     } else {
         None
     };
-    let heuristic_value = inc.as_ref().map(|a| p.objective(a));
     let base = Allowed::fitting(p);
     let fitting = base.pairs();
     let mut floor = trivial_bound(p, &base);
-    let (inc, lagrangian) = if tuning.lagrangian {
-        with_lagrangian(p, inc, &clock)
+    let (inc, lagrangian, near) = if use_lagrangian {
+        let (i, l, n) = with_lagrangian(p, inc, &clock, fitting <= MAX_MODEL_PAIRS);
+        (i, l, Some(n))
     } else {
-        (inc, None)
+        (inc, None, None)
     };
+    let heuristic_value = inc.as_ref().map(|a| p.objective(a));
     if let Some(l) = &lagrangian {
         floor = floor.max(l.bound);
+    }
+    if fitting > MAX_MODEL_PAIRS
+        && let (Some(l), Some(near), Some(a)) = (&lagrangian, &near, &inc)
+        && !clock.out_of_time()
+    {
+        let (better, kept) = improve_on_reduced_core(p, near, l, a, &clock)?;
+        let mut s = unsolved(
+            p,
+            Some(better),
+            floor,
+            &clock,
+            heuristic_value,
+            None,
+            fitting,
+        );
+        s.pairs_kept = (kept, fitting);
+        return Ok(s);
     }
     if clock.out_of_time() || fitting > MAX_MODEL_PAIRS {
         return Ok(unsolved(
@@ -347,35 +376,95 @@ fn unsolved(
     }
 }
 
-/// Subgradient steps for the Lagrangian bound.
+/// Subgradient steps for the Lagrangian bound on tracks small enough for the MIP.
 const LAGRANGIAN_STEPS: usize = 300;
+/// Tracks with more units than this skip the greedy heuristic (quadratic in the units):
+/// the Lagrangian heuristic finds their incumbent.
+const LARGE_UNITS: usize = 1000;
+/// Steps of the Lagrangian search between two repairs of its cores into a grouping.
+const REPAIR_EVERY: usize = 10;
 
-/// The Lagrangian bound, and the grouping grown from its cheapest cores when that beats the
-/// heuristic one.
+/// The Lagrangian bound, and the best grouping among the given one and those the Lagrangian
+/// heuristic repairs from the relaxation (and, on tracks the greedy heuristic handles, the one
+/// it grows from the relaxation's cheapest cores). With no MIP to follow, the search may use
+/// the whole time limit.
 fn with_lagrangian(
     p: &TrackProblem,
     inc: Option<Assignment>,
     clock: &Clock,
-) -> (Option<Assignment>, Option<lagrangian::Lagrangian>) {
-    let upper = inc.as_ref().map(|a| p.objective(a));
-    let Some(l) = lagrangian::bound(p, upper, LAGRANGIAN_STEPS, Some(clock.share(0.8))) else {
-        return (inc, None);
+    mip_follows: bool,
+) -> (Option<Assignment>, Option<lagrangian::Lagrangian>, Near) {
+    let near = Near::new(p);
+    let known = inc.as_ref().map(|a| (p.objective(a), a.clone()));
+    let large = p.units.len() > LARGE_UNITS;
+    let settings = lagrangian::Search {
+        max_iter: if large || !mip_follows {
+            usize::MAX
+        } else {
+            LAGRANGIAN_STEPS
+        },
+        deadline: incumbent::Deadline(Some(clock.share(if mip_follows { 0.8 } else { 0.4 }))),
+        repair_every: Some(REPAIR_EVERY),
     };
-    let mut homes = vec![false; p.units.len()];
-    let mut open = Vec::new();
-    for &c in &l.ranked {
-        if open.len() < p.count && !homes[p.cores[c].home] {
-            homes[p.cores[c].home] = true;
-            open.push(c);
+    let Some(mut l) = lagrangian::search(p, &near, known, &settings) else {
+        return (inc, None, near);
+    };
+    let mut inc = l.best.take().map(|(_, a)| a).or(inc);
+    if let Some(a) = &inc {
+        let polish_until =
+            incumbent::Deadline(Some(clock.share(if mip_follows { 0.85 } else { 0.6 })));
+        if let Some(b) = repair::improve(p, &near, a, polish_until)
+            && p.objective(&b) < p.objective(a) - 1e-9
+        {
+            inc = Some(b);
         }
     }
-    let deadline = incumbent::Deadline(Some(clock.share(0.9)));
-    let inc = match (incumbent::from_cores_until(p, open, deadline), inc) {
-        (Some(a), Some(b)) if p.objective(&a) < p.objective(&b) - 1e-9 => Some(a),
-        (Some(a), None) => Some(a),
-        (_, b) => b,
+    if !large {
+        let open = lagrangian::open_set(p, &l.ranked);
+        let deadline = incumbent::Deadline(Some(clock.share(0.9)));
+        inc = match (incumbent::from_cores_until(p, open, deadline), inc) {
+            (Some(a), Some(b)) if p.objective(&a) < p.objective(&b) - 1e-9 => Some(a),
+            (Some(a), None) => Some(a),
+            (_, b) => b,
+        };
+    }
+    (inc, Some(l), near)
+}
+
+/// Cores kept in the reduced core, as a multiple of the group count.
+const REDUCED_CORES_PER_GROUP: usize = 2;
+/// Share of the time limit by which the neighbourhood search stops.
+const LNS_SHARE: f64 = 0.99;
+/// Fewer seconds left than this: the reduced core is not worth starting.
+const MIN_REDUCED_S: f64 = 5.0;
+/// Kept cores each unit may join in the reduced core.
+const REDUCED_NEAREST: usize = 8;
+
+/// The large-neighbourhood search ([`neighbourhood`]) until it stalls (or most of the time
+/// is gone), then HiGHS on the reduced core ([`reduced`]), warm-started from its grouping,
+/// for the time left: the best grouping, and the pairs the reduced model kept.
+fn improve_on_reduced_core(
+    p: &TrackProblem,
+    near: &Near,
+    l: &lagrangian::Lagrangian,
+    inc: &[usize],
+    clock: &Clock,
+) -> Result<(Assignment, usize), MipError> {
+    let lns_until = clock.share(LNS_SHARE);
+    let inc = &neighbourhood::improve(p, near, inc, &clock.options, lns_until)?;
+    let keep = (REDUCED_CORES_PER_GROUP * p.count).min(p.cores.len());
+    let allowed = reduced::allowed(p, near, &l.ranked, inc, keep, REDUCED_NEAREST);
+    let kept = allowed.pairs();
+    let assign = if clock.left() >= MIN_REDUCED_S {
+        let mip = model::build(p, &allowed, false);
+        run(p, &mip, &clock.mip(), Some(inc))?.1
+    } else {
+        None
     };
-    (inc, Some(l))
+    let better = assign
+        .filter(|a| p.is_feasible(a) && p.objective(a) < p.objective(inc) - 1e-9)
+        .unwrap_or_else(|| inc.to_vec());
+    Ok((better, kept))
 }
 
 /// Merges HiGHS's answer with what was known before it ran: a time-limited MIP without a

@@ -581,3 +581,60 @@ fn lagrangian_bound_is_valid_and_useful_on_a_capacitated_line() {
     assert!(l.bound <= best + 1e-6, "{} > {best}", l.bound);
     assert!(l.bound > trivial + 1e-6, "{} vs trivial {trivial}", l.bound);
 }
+
+/// An assignment as the oracle's groups: (core school, every school of the group).
+fn as_groups(p: &TrackProblem, assign: &[usize]) -> Vec<(usize, Vec<usize>)> {
+    p.groups(assign)
+        .into_iter()
+        .map(|(c, us)| {
+            let schools = us
+                .iter()
+                .flat_map(|&u| p.units[u].schools.iter().copied())
+                .collect();
+            (p.cores[c].school, schools)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// The Lagrangian heuristic: the groupings it repairs from the relaxation, and what the
+    /// exact-neighbourhood search makes of them, keep every rule (judged by the oracle), cost
+    /// what they claim, and never beat the brute-force optimum; the bound never exceeds it.
+    #[test]
+    fn lagrangian_heuristic_groupings_are_feasible((inst, t) in arb_track()) {
+        let p = track_problem(&inst, &t);
+        prop_assume!(!p.units.is_empty() && lagrangian::applies(&p));
+        let near = near::Near::new(&p);
+        let settings = lagrangian::Search {
+            max_iter: 200,
+            deadline: incumbent::Deadline::default(),
+            repair_every: Some(1),
+        };
+        let best = brute_force(&inst, &t);
+        let Some(l) = lagrangian::search(&p, &near, None, &settings) else {
+            return Ok(());
+        };
+        if let Some(best) = best {
+            prop_assert!(l.bound <= best + 1e-6, "bound {} above optimum {}", l.bound, best);
+        }
+        let Some((value, a)) = l.best else {
+            return Ok(());
+        };
+        let best = best.expect("a repaired grouping where brute force found none");
+        let judged = judge(&inst, &t, &as_groups(&p, &a));
+        prop_assert!(judged.is_ok(), "repaired grouping breaks {:?}", judged);
+        prop_assert!((judged.unwrap_or(f64::NAN) - value).abs() < 1e-6);
+        prop_assert!(value >= best - 1e-6, "{} below the optimum {}", value, best);
+        let polished = repair::improve(&p, &near, &a, incumbent::Deadline::default())
+            .expect("local search keeps a feasible grouping feasible");
+        let far = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let lns = neighbourhood::improve(&p, &near, &polished, &opts(), far).expect("HiGHS runs");
+        for g in [&polished, &lns] {
+            let judged = judge(&inst, &t, &as_groups(&p, g));
+            prop_assert!(judged.is_ok(), "improved grouping breaks {:?}", judged);
+            let v = judged.unwrap_or(f64::NAN);
+            prop_assert!(v <= value + 1e-6 && v >= best - 1e-6, "{} vs {} / {}", v, value, best);
+        }
+    }
+}

@@ -279,3 +279,61 @@ fn grouping_infeasibility_is_explained_in_chinese() {
     assert!(reason.contains(expected), "{reason}");
     assert!(!reason.contains("track "), "{reason}");
 }
+
+/// Runs `groups` of schools-tiny with `policy` under `--lang lang`.
+fn groups_with_policy(dir: &Path, policy: &str, lang: &str) -> (i32, String) {
+    let path = dir.join("policy.toml");
+    fs::write(&path, policy).expect("write policy");
+    let out = dir.join("plan");
+    rotaplan(&[
+        "groups",
+        s(&tiny()),
+        "--policy",
+        s(&path),
+        "--out",
+        s(&out),
+        "--lang",
+        lang,
+    ])
+}
+
+#[test]
+fn policy_problems_are_written_in_chinese() {
+    let text = fs::read_to_string(tiny().join("policy.toml")).expect("policy");
+    let broken = text
+        .replace("max_schools = 6", "max_school = 6")
+        .replace("cross_cap_share = 0.10", "cross_cap_share = 1.5");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, zh) = groups_with_policy(dir.path(), &broken, "zh");
+    assert_eq!(code, 2, "{zh}");
+    assert!(
+        zh.contains(
+            "policy.toml:8:1：第 1 个 [[track]]：未知的键 `max_school`；是否应为 `max_schools`？"
+        ),
+        "{zh}"
+    );
+    assert!(
+        zh.contains(
+            "[rotation]：`cross_cap_share` 是比例，必须在 [0, 1] 内，实际为 1.5；例如 10% 写作 0.10"
+        ),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("unknown key") && !zh.contains("is a share"),
+        "{zh}"
+    );
+
+    let (code, en) = groups_with_policy(dir.path(), &broken, "en");
+    assert_eq!(code, 2, "{en}");
+    assert!(
+        en.contains(
+            "policy.toml:8:1: [[track]] #1: unknown key `max_school`; did you mean `max_schools`?"
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains("[rotation]: `cross_cap_share` is a share and must lie in [0, 1], found 1.5"),
+        "{en}"
+    );
+    assert!(!en.contains("未知的键"), "{en}");
+}

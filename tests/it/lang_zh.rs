@@ -337,3 +337,35 @@ fn policy_problems_are_written_in_chinese() {
     );
     assert!(!en.contains("未知的键"), "{en}");
 }
+
+#[test]
+fn locks_file_problems_are_written_in_chinese() {
+    let rows = "X9,stay,\nP57,move,S5\nP57,avoid,S5\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    grouped_and_paired(dir.path());
+    let (code, zh) = rotate_with_locks(dir.path(), rows, "zh");
+    assert_eq!(code, 2, "{zh}");
+    assert!(
+        zh.contains(
+            "locks.csv:2:1：未知的教师 `X9`（值 \"X9\"）；请使用 teachers.csv 中的教师编号"
+        ),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("locks.csv:4：P57：此处为“不派往 S5”，第 3 行为“调往 S5”：调往与不派往同一所学校相互矛盾；每位教师只保留一项决定"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("unknown teacher") && !zh.contains("contradict"),
+        "{zh}"
+    );
+
+    let (code, en) = rotate_with_locks(dir.path(), rows, "en");
+    assert_eq!(code, 2, "{en}");
+    assert!(en.contains("locks.csv:2:1: unknown teacher `X9`"), "{en}");
+    assert!(
+        en.contains("P57: avoid S5 here and move to S5 on line 3: move to and avoid the same school contradict"),
+        "{en}"
+    );
+    assert!(!en.contains("未知的教师"), "{en}");
+}

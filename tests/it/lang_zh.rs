@@ -369,3 +369,89 @@ fn locks_file_problems_are_written_in_chinese() {
     );
     assert!(!en.contains("未知的教师"), "{en}");
 }
+
+/// Runs `rotate` of schools-tiny on the plan folder `dir` under `--lang lang`.
+fn rotate_plan(dir: &Path, lang: &str) -> (i32, String) {
+    let policy = tiny().join("policy.toml");
+    rotaplan(&[
+        "rotate",
+        s(&tiny()),
+        "--policy",
+        s(&policy),
+        "--plan",
+        s(dir),
+        "--lang",
+        lang,
+    ])
+}
+
+#[test]
+fn plan_file_problems_are_written_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    grouped_and_paired(dir.path());
+    fs::write(
+        dir.path().join("pairings.csv"),
+        "helper,group,stage\nS0,compulsory-1,primry\nS1,,middle\n",
+    )
+    .expect("pairings");
+    let (code, zh) = rotate_plan(dir.path(), "zh");
+    assert_eq!(code, 2, "{zh}");
+    assert!(
+        zh.contains("pairings.csv:2:3：未知的岗位学段（值 \"primry\"）；可用值：kindergarten、primary 或 middle"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("pairings.csv:3:2：`group` 为空；请填写该帮扶校所结对的集团"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("unknown slot") && !zh.contains("is empty"),
+        "{zh}"
+    );
+
+    let (code, en) = rotate_plan(dir.path(), "en");
+    assert_eq!(code, 2, "{en}");
+    assert!(
+        en.contains("pairings.csv:2:3: unknown slot stage (value \"primry\"); use kindergarten, primary or middle"),
+        "{en}"
+    );
+    assert!(!en.contains("岗位学段"), "{en}");
+}
+
+#[test]
+fn grouping_problems_are_written_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    grouped_and_paired(dir.path());
+    fs::write(
+        dir.path().join("groups.csv"),
+        "track,group,school,role\ncompulsory,compulsory-1,S3,core\n\
+         compulsory,compulsory-1,S2,core\ncompulsory,compulsory-1,S99,member\n\
+         compulsory,compulsory-2,S7,core\ncompulsory,compulsory-2,S3,member\n",
+    )
+    .expect("groups");
+    let (code, zh) = rotate_plan(dir.path(), "zh");
+    assert_eq!(code, 2, "{zh}");
+    for expected in [
+        "groups.csv:4:3：未知的学校 `S99`（值 \"S99\"）；请使用 schools.csv 中的学校编号",
+        "groups.csv:6:3：学校 `S3` 同时在集团 `compulsory-1` 和 `compulsory-2` 中；每所学校只能属于一个集团（G6）",
+        "groups.csv：集团 `compulsory-1` 有 2 所核心校；每个集团须恰好标记一所学校为 core（核心校）",
+    ] {
+        assert!(zh.contains(expected), "{expected}\n{zh}");
+    }
+    assert!(
+        !zh.contains("unknown school") && !zh.contains("core schools"),
+        "{zh}"
+    );
+
+    let (code, en) = rotate_plan(dir.path(), "en");
+    assert_eq!(code, 2, "{en}");
+    assert!(
+        en.contains("groups.csv: group `compulsory-1` has 2 core schools; mark exactly one school of each group as core"),
+        "{en}"
+    );
+    assert!(
+        en.contains("groups.csv:6:3: school `S3` is in group `compulsory-1` and `compulsory-2`"),
+        "{en}"
+    );
+    assert!(!en.contains("核心校"), "{en}");
+}

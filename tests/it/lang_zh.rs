@@ -455,3 +455,43 @@ fn grouping_problems_are_written_in_chinese() {
     );
     assert!(!en.contains("核心校"), "{en}");
 }
+
+#[test]
+fn workbook_import_problems_are_written_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let workbook = dir.path().join("partial.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("乡镇").expect("sheet name");
+    for (c, h) in ["乡镇编号", "乡镇名称", "横坐标", "纵坐标"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).expect("header");
+    }
+    for (c, v) in ["T1", "城关镇", "0", "0"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).expect("cell");
+    }
+    wb.save(&workbook).expect("save");
+    let out = dir.path().join("out");
+    let import = |lang: &str| rotaplan(&["import", s(&workbook), "--out", s(&out), "--lang", lang]);
+    let (code, zh) = import("zh");
+    assert_eq!(code, 1, "{zh}");
+    assert!(zh.contains("乡镇:1：缺少 `urban` 列；请添加表头为"), "{zh}");
+    assert!(
+        zh.contains("工作簿中没有 teachers 的工作表；请添加名为"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("missing column") && !zh.contains("no sheet for"),
+        "{zh}"
+    );
+
+    let (code, en) = import("en");
+    assert_eq!(code, 1, "{en}");
+    assert!(en.contains("乡镇:1: missing column `urban`"), "{en}");
+    assert!(
+        en.contains("the workbook has no sheet for teachers"),
+        "{en}"
+    );
+    assert!(!en.contains("缺少"), "{en}");
+}

@@ -42,6 +42,10 @@ impl Grouping {
                         format!("unknown school `{}`", r.school),
                         "use a school id from schools.csv",
                     )
+                    .with_zh(
+                        format!("未知的学校 `{}`", r.school),
+                        "请使用 schools.csv 中的学校编号",
+                    )
                     .at(line, 3)
                     .value(&r.school),
                 );
@@ -54,6 +58,10 @@ impl Grouping {
                             "groups.csv",
                             format!("school `{}` is in group `{g}` and `{}`", r.school, r.group),
                             "keep each school in one group (G6)",
+                        )
+                        .with_zh(
+                            format!("学校 `{}` 同时在集团 `{g}` 和 `{}` 中", r.school, r.group),
+                            "每所学校只能属于一个集团（G6）",
                         )
                         .at(line, 3),
                     );
@@ -72,11 +80,17 @@ impl Grouping {
         let mut groups = Vec::new();
         for (id, (track, mut schools, cores)) in by_id {
             if cores.len() != 1 {
-                problems.push(Problem::new(
-                    "groups.csv",
-                    format!("group `{id}` has {} core schools", cores.len()),
-                    "mark exactly one school of each group as core",
-                ));
+                problems.push(
+                    Problem::new(
+                        "groups.csv",
+                        format!("group `{id}` has {} core schools", cores.len()),
+                        "mark exactly one school of each group as core",
+                    )
+                    .with_zh(
+                        format!("集团 `{id}` 有 {} 所核心校", cores.len()),
+                        "每个集团须恰好标记一所学校为 core（核心校）",
+                    ),
+                );
                 continue;
             }
             schools.sort_unstable();

@@ -266,6 +266,10 @@ impl Policy {
                     file,
                     format!("not valid TOML: {}", e.message()),
                     "fix the TOML syntax (strings in quotes, one key per line)",
+                )
+                .with_zh(
+                    format!("不是有效的 TOML：{}", e.message()),
+                    "请修正 TOML 语法（字符串加双引号，每行一个键）",
                 );
                 if let Some(span) = e.span() {
                     let (line, col) = line_col(text, span.start);
@@ -300,15 +304,23 @@ impl Policy {
                                 policy.tracks.push(track);
                             }
                         }
-                        _ => r.bad(Scope::Top, "track", "must be a [[track]] table", ""),
+                        _ => r.bad(
+                            Scope::Top,
+                            "track",
+                            ["must be a [[track]] table", "必须是 [[track]] 表"],
+                            ["", ""],
+                        ),
                     }
                 }
             }
             Some(_) => r.bad(
                 Scope::Top,
                 "track",
-                "must be an array of tables",
-                "write each track as its own [[track]] section",
+                ["must be an array of tables", "必须是表数组"],
+                [
+                    "write each track as its own [[track]] section",
+                    "每个序列单独写一节 [[track]]",
+                ],
             ),
         }
         if let Some(t) = r.table(table, "pairing") {
@@ -321,8 +333,14 @@ impl Policy {
                     _ => r.bad(
                         s,
                         "level",
-                        &format!("unknown level {v:?}"),
-                        "use \"group\" or \"school\"",
+                        [
+                            &format!("unknown level {v:?}"),
+                            &format!("未知的层级 {v:?}"),
+                        ],
+                        [
+                            "use \"group\" or \"school\"",
+                            "请用 \"group\" 或 \"school\"",
+                        ],
                     ),
                 }
             }
@@ -357,8 +375,11 @@ impl Policy {
                     r.bad(
                         s,
                         "exchange_years",
-                        "must be at least 1",
-                        "an exchange lasts at least one school year (T4)",
+                        ["must be at least 1", "必须至少为 1"],
+                        [
+                            "an exchange lasts at least one school year (T4)",
+                            "一次交流至少持续一个学年（T4）",
+                        ],
                     );
                 } else {
                     rot.exchange_years = v as i32;
@@ -392,8 +413,14 @@ impl Policy {
                     _ => r.bad(
                         s,
                         "transfer_scope",
-                        &format!("unknown scope {v:?}"),
-                        "use \"group\" (transfers inside the group) or \"county\" (县管校聘)",
+                        [
+                            &format!("unknown scope {v:?}"),
+                            &format!("未知的调动范围 {v:?}"),
+                        ],
+                        [
+                            "use \"group\" (transfers inside the group) or \"county\" (县管校聘)",
+                            "请用 \"group\"（在集团内调动）或 \"county\"（县管校聘）",
+                        ],
                     ),
                 }
             }
@@ -409,8 +436,11 @@ impl Policy {
                         _ => r.bad(
                             Scope::Table("rotation.subject_weight"),
                             subject,
-                            &format!("weight {value} is not a non-negative number"),
-                            "write a number such as 2.0",
+                            [
+                                &format!("weight {value} is not a non-negative number"),
+                                &format!("权重 {value} 不是非负数"),
+                            ],
+                            ["write a number such as 2.0", "请填写数字，如 2.0"],
                         ),
                     }
                 }
@@ -431,8 +461,8 @@ impl Policy {
                     r.bad(
                         s,
                         "time_limit_s",
-                        "must be positive",
-                        "give the solver at least 1 second",
+                        ["must be positive", "必须大于 0"],
+                        ["give the solver at least 1 second", "求解时间至少给 1 秒"],
                     );
                 } else {
                     policy.solver.time_limit_s = v;
@@ -479,7 +509,10 @@ impl Reader<'_> {
             self.missing(
                 s,
                 "name",
-                "give the track a name, e.g. name = \"compulsory\"",
+                [
+                    "give the track a name, e.g. name = \"compulsory\"",
+                    "请给序列取名，如 name = \"compulsory\"",
+                ],
             );
         }
         let mut stages = Vec::new();
@@ -487,7 +520,10 @@ impl Reader<'_> {
             None => self.missing(
                 s,
                 "stages",
-                "list its stages, e.g. stages = [\"primary\", \"middle\"]",
+                [
+                    "list its stages, e.g. stages = [\"primary\", \"middle\"]",
+                    "请列出其学段，如 stages = [\"primary\", \"middle\"]",
+                ],
             ),
             Some(Value::Array(items)) => {
                 for item in items {
@@ -497,20 +533,28 @@ impl Reader<'_> {
                         None => self.bad(
                             s,
                             "stages",
-                            &format!("unknown stage {item}"),
-                            "use kindergarten, primary, middle, nine_year, high or vocational",
+                            [&format!("unknown stage {item}"), &format!("未知的学段 {item}")],
+                            ["use kindergarten, primary, middle, nine_year, high or vocational", "可用值：kindergarten、primary、middle、nine_year、high 或 vocational"],
                         ),
                     }
                 }
                 if items.is_empty() {
-                    self.bad(s, "stages", "is empty", "list at least one stage");
+                    self.bad(
+                        s,
+                        "stages",
+                        ["is empty", "为空"],
+                        ["list at least one stage", "至少列出一个学段"],
+                    );
                 }
             }
             Some(_) => self.bad(
                 s,
                 "stages",
-                "must be a list",
-                "write stages = [\"primary\", \"middle\"]",
+                ["must be a list", "必须是列表"],
+                [
+                    "write stages = [\"primary\", \"middle\"]",
+                    "请写成 stages = [\"primary\", \"middle\"]",
+                ],
             ),
         }
         let mut mode = TrackMode::Schools;
@@ -521,8 +565,11 @@ impl Reader<'_> {
                 _ => self.bad(
                     s,
                     "mode",
-                    &format!("unknown mode {m:?}"),
-                    "use \"schools\" or \"townships\"",
+                    [&format!("unknown mode {m:?}"), &format!("未知的模式 {m:?}")],
+                    [
+                        "use \"schools\" or \"townships\"",
+                        "请用 \"schools\" 或 \"townships\"",
+                    ],
                 ),
             }
         }
@@ -531,19 +578,30 @@ impl Reader<'_> {
             self.missing(
                 s,
                 "count",
-                "say how many groups the track forms, e.g. count = 8",
+                [
+                    "say how many groups the track forms, e.g. count = 8",
+                    "请写明该序列组建几个集团，如 count = 8",
+                ],
             );
         }
         if count == Some(0) {
-            self.bad(s, "count", "must be at least 1", "form at least one group");
+            self.bad(
+                s,
+                "count",
+                ["must be at least 1", "必须至少为 1"],
+                ["form at least one group", "至少组建一个集团"],
+            );
         }
         let max_schools = self.count(t, "max_schools", s).unwrap_or(6);
         if max_schools == 0 {
             self.bad(
                 s,
                 "max_schools",
-                "must be at least 1",
-                "a group holds at least its core",
+                ["must be at least 1", "必须至少为 1"],
+                [
+                    "a group holds at least its core",
+                    "一个集团至少包含其核心校",
+                ],
             );
         }
         let core_stages = self.core_stages(t, &stages, s);
@@ -568,8 +626,14 @@ impl Reader<'_> {
             self.bad(
                 s,
                 "min_students",
-                &format!("{lo} is above max_students {hi}"),
-                "lower min_students or raise max_students",
+                [
+                    &format!("{lo} is above max_students {hi}"),
+                    &format!("{lo} 大于 max_students {hi}"),
+                ],
+                [
+                    "lower min_students or raise max_students",
+                    "请调低 min_students 或调高 max_students",
+                ],
             );
         }
         (self.problems.len() == before).then_some(track)
@@ -584,8 +648,11 @@ impl Reader<'_> {
             self.bad(
                 s,
                 "core_stages",
-                "must be a list",
-                "write core_stages = [\"primary\", \"middle\"]",
+                ["must be a list", "必须是列表"],
+                [
+                    "write core_stages = [\"primary\", \"middle\"]",
+                    "请写成 core_stages = [\"primary\", \"middle\"]",
+                ],
             );
             return stages.to_vec();
         };
@@ -600,16 +667,28 @@ impl Reader<'_> {
                 Some(st) if !stages.contains(&st) => self.bad(
                     s,
                     "core_stages",
-                    &format!("lists {st}, which is not one of the track's stages ({listed})"),
-                    "list only stages of this track, or add the stage to `stages`",
+                    [
+                        &format!("lists {st}, which is not one of the track's stages ({listed})"),
+                        &format!("列出了 {st}，它不是本序列的学段（{listed}）"),
+                    ],
+                    [
+                        "list only stages of this track, or add the stage to `stages`",
+                        "只列本序列的学段，或把该学段加入 `stages`",
+                    ],
                 ),
                 Some(st) if !out.contains(&st) => out.push(st),
                 Some(_) => {}
                 None => self.bad(
                     s,
                     "core_stages",
-                    &format!("unknown stage {item}"),
-                    "use kindergarten, primary, middle, nine_year, high or vocational",
+                    [
+                        &format!("unknown stage {item}"),
+                        &format!("未知的学段 {item}"),
+                    ],
+                    [
+                        "use kindergarten, primary, middle, nine_year, high or vocational",
+                        "可用值：kindergarten、primary、middle、nine_year、high 或 vocational",
+                    ],
                 ),
             }
         }
@@ -617,8 +696,14 @@ impl Reader<'_> {
             self.bad(
                 s,
                 "core_stages",
-                "is empty, so no school could lead a group",
-                "list at least one stage, or leave the key out to let every stage lead",
+                [
+                    "is empty, so no school could lead a group",
+                    "为空，没有学校能担任集团核心校",
+                ],
+                [
+                    "list at least one stage, or leave the key out to let every stage lead",
+                    "至少列出一个学段，或删去该键让所有学段都可担任核心校",
+                ],
             );
         }
         out
@@ -631,8 +716,11 @@ impl Reader<'_> {
                     self.bad(
                         Scope::Track(j),
                         "name",
-                        &format!("track name {:?} is used twice", b.name),
-                        "give each track its own name",
+                        [
+                            &format!("track name {:?} is used twice", b.name),
+                            &format!("序列名称 {:?} 用了两次", b.name),
+                        ],
+                        ["give each track its own name", "请给每个序列取不同的名称"],
                     );
                 }
                 for st in &b.stages {
@@ -640,8 +728,8 @@ impl Reader<'_> {
                         self.bad(
                             Scope::Track(j),
                             "stages",
-                            &format!("stage {st} is already in track {:?} (G6: tracks' stages are disjoint)", a.name),
-                            "put each stage in one track only",
+                            [&format!("stage {st} is already in track {:?} (G6: tracks' stages are disjoint)", a.name), &format!("学段 {st} 已在序列 {:?} 中（G6：各序列的学段互不重叠）", a.name)],
+                            ["put each stage in one track only", "每个学段只放在一个序列中"],
                         );
                     }
                 }
@@ -652,11 +740,25 @@ impl Reader<'_> {
     fn unknown_keys(&mut self, t: &toml::Table, known: &[&str], scope: Scope) {
         for key in t.keys() {
             if !known.contains(&key.as_str()) {
-                let fix = match did_you_mean(key, known) {
-                    Some(k) => format!("did you mean `{k}`?"),
-                    None => format!("known keys here: {}", known.join(", ")),
+                let (fix, fix_zh) = match did_you_mean(key, known) {
+                    Some(k) => (
+                        format!("did you mean `{k}`?"),
+                        format!("是否应为 `{k}`？请删除该键或检查拼写（见 SPEC.md 的策略键）"),
+                    ),
+                    None => (
+                        format!("known keys here: {}", known.join(", ")),
+                        format!("此处可用的键：{}；请删除该键或检查拼写", known.join("、")),
+                    ),
                 };
-                self.bad(scope, key, &format!("unknown key `{key}`"), &fix);
+                self.push(
+                    scope,
+                    key,
+                    [
+                        format!("{}unknown key `{key}`", scope_prefix(scope)),
+                        format!("{}未知的键 `{key}`", scope_prefix_zh(scope)),
+                    ],
+                    [&fix, &fix_zh],
+                );
             }
         }
     }
@@ -668,8 +770,11 @@ impl Reader<'_> {
                 self.bad(
                     Scope::Top,
                     key,
-                    "must be a table",
-                    &format!("write it as a [{key}] section"),
+                    ["must be a table", "必须是表"],
+                    [
+                        &format!("write it as a [{key}] section"),
+                        &format!("请写成 [{key}] 一节"),
+                    ],
                 );
                 None
             }
@@ -683,8 +788,11 @@ impl Reader<'_> {
                 self.bad(
                     s,
                     key,
-                    &format!("must be a string, found {other}"),
-                    "put the value in double quotes",
+                    [
+                        &format!("must be a string, found {other}"),
+                        &format!("必须是字符串，实际为 {other}"),
+                    ],
+                    ["put the value in double quotes", "请把值放在双引号中"],
                 );
                 None
             }
@@ -698,8 +806,14 @@ impl Reader<'_> {
                 self.bad(
                     s,
                     key,
-                    &format!("must be true or false, found {other}"),
-                    "write true or false without quotes",
+                    [
+                        &format!("must be true or false, found {other}"),
+                        &format!("必须是 true 或 false，实际为 {other}"),
+                    ],
+                    [
+                        "write true or false without quotes",
+                        "请写 true 或 false，不加引号",
+                    ],
                 );
                 None
             }
@@ -714,8 +828,11 @@ impl Reader<'_> {
                 self.bad(
                     s,
                     key,
-                    &format!("must be a whole number, found {other}"),
-                    "write an integer such as 6",
+                    [
+                        &format!("must be a whole number, found {other}"),
+                        &format!("必须是整数，实际为 {other}"),
+                    ],
+                    ["write an integer such as 6", "请填写整数，如 6"],
                 );
                 None
             }
@@ -728,8 +845,11 @@ impl Reader<'_> {
             self.bad(
                 s,
                 key,
-                &format!("must not be negative, found {v}"),
-                "use 0 or more",
+                [
+                    &format!("must not be negative, found {v}"),
+                    &format!("不能为负数，实际为 {v}"),
+                ],
+                ["use 0 or more", "请用 0 或更大的数"],
             );
             return None;
         }
@@ -744,8 +864,11 @@ impl Reader<'_> {
                 self.bad(
                     s,
                     key,
-                    &format!("must be a number, found {other}"),
-                    "write a number such as 0.10",
+                    [
+                        &format!("must be a number, found {other}"),
+                        &format!("必须是数字，实际为 {other}"),
+                    ],
+                    ["write a number such as 0.10", "请填写数字，如 0.10"],
                 );
                 None
             }
@@ -758,8 +881,11 @@ impl Reader<'_> {
             self.bad(
                 s,
                 key,
-                &format!("must not be negative, found {v}"),
-                "use 0 or more",
+                [
+                    &format!("must not be negative, found {v}"),
+                    &format!("不能为负数，实际为 {v}"),
+                ],
+                ["use 0 or more", "请用 0 或更大的数"],
             );
             return None;
         }
@@ -772,32 +898,49 @@ impl Reader<'_> {
             self.bad(
                 s,
                 key,
-                &format!("is a share and must lie in [0, 1], found {v}"),
-                "write e.g. 0.10 for 10%",
+                [
+                    &format!("is a share and must lie in [0, 1], found {v}"),
+                    &format!("是比例，必须在 [0, 1] 内，实际为 {v}"),
+                ],
+                ["write e.g. 0.10 for 10%", "例如 10% 写作 0.10"],
             );
             return None;
         }
         Some(v)
     }
 
-    fn missing(&mut self, scope: Scope, key: &str, fix: &str) {
+    fn missing(&mut self, scope: Scope, key: &str, fix: [&str; 2]) {
         let mut p = Problem::new(
             self.file,
             format!("{}: missing key `{key}`", scope_name(scope)),
-            fix,
-        );
+            fix[0],
+        )
+        .with_zh(format!("{}：缺少键 `{key}`", scope_name_zh(scope)), fix[1]);
         if let Some((line, col)) = header_line(self.text, scope) {
             p = p.at(line, col);
         }
         self.problems.push(p);
     }
 
-    fn bad(&mut self, scope: Scope, key: &str, message: &str, fix: &str) {
-        let mut p = Problem::new(
-            self.file,
-            format!("{}`{key}` {message}", scope_prefix(scope)),
+    /// A problem with `key`; `message` and `fix` are English then Chinese, the message
+    /// following the key's name.
+    fn bad(&mut self, scope: Scope, key: &str, message: [&str; 2], fix: [&str; 2]) {
+        let [en, zh] = message;
+        self.push(
+            scope,
+            key,
+            [
+                format!("{}`{key}` {en}", scope_prefix(scope)),
+                format!("{}`{key}` {zh}", scope_prefix_zh(scope)),
+            ],
             fix,
         );
+    }
+
+    /// A problem located at `key`, its whole message and fix given in English and Chinese.
+    fn push(&mut self, scope: Scope, key: &str, message: [String; 2], fix: [&str; 2]) {
+        let [en, zh] = message;
+        let mut p = Problem::new(self.file, en, fix[0]).with_zh(zh, fix[1]);
         if let Some((line, col)) = locate_key(self.text, scope, key) {
             p = p.at(line, col);
         }
@@ -817,6 +960,21 @@ fn scope_prefix(scope: Scope) -> String {
     match scope {
         Scope::Top => String::new(),
         other => format!("{}: ", scope_name(other)),
+    }
+}
+
+fn scope_name_zh(scope: Scope) -> String {
+    match scope {
+        Scope::Top => "顶层".into(),
+        Scope::Table(t) => format!("[{t}]"),
+        Scope::Track(i) => format!("第 {} 个 [[track]]", i + 1),
+    }
+}
+
+fn scope_prefix_zh(scope: Scope) -> String {
+    match scope {
+        Scope::Top => String::new(),
+        other => format!("{}：", scope_name_zh(other)),
     }
 }
 

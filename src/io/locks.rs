@@ -45,6 +45,15 @@ impl LockRow {
             LockAction::Avoid(s) => format!("avoid {}", inst.schools[s].id),
         }
     }
+
+    /// [`LockRow::describe`] in Chinese: `本年不交流`, `调往 S012`, `不派往 S012`.
+    pub fn describe_zh(&self, inst: &Instance) -> String {
+        match self.action {
+            LockAction::Stay => "本年不交流".into(),
+            LockAction::Move(s) => format!("调往 {}", inst.schools[s].id),
+            LockAction::Avoid(s) => format!("不派往 {}", inst.schools[s].id),
+        }
+    }
 }
 
 /// Reads and checks a locks file. Every problem is located (`file:line:column`).
@@ -81,6 +90,10 @@ pub fn read_locks(path: &Path, inst: &Instance) -> Result<Vec<LockRow>, Problems
                         "teacher",
                         format!("unknown teacher `{id}`"),
                         "use a teacher id from teachers.csv",
+                    )
+                    .zh(
+                        format!("未知的教师 `{id}`"),
+                        "请使用 teachers.csv 中的教师编号",
                     );
                     None
                 }
@@ -95,6 +108,10 @@ pub fn read_locks(path: &Path, inst: &Instance) -> Result<Vec<LockRow>, Problems
                         "school",
                         format!("unknown school `{id}`"),
                         "use a school id from schools.csv",
+                    )
+                    .zh(
+                        format!("未知的学校 `{id}`"),
+                        "请使用 schools.csv 中的学校编号",
                     );
                     continue;
                 }
@@ -109,7 +126,8 @@ pub fn read_locks(path: &Path, inst: &Instance) -> Result<Vec<LockRow>, Problems
                         "school",
                         "a `stay` lock takes no school",
                         "leave `school` empty for `stay`",
-                    );
+                    )
+                    .zh("`stay` 锁定不填学校", "`stay` 时请将 `school` 留空");
                     continue;
                 }
                 LockAction::Stay
@@ -120,6 +138,10 @@ pub fn read_locks(path: &Path, inst: &Instance) -> Result<Vec<LockRow>, Problems
                         "school",
                         format!("a `{a}` lock needs a school"),
                         "fill in `school` with a school id from schools.csv",
+                    )
+                    .zh(
+                        format!("`{a}` 锁定须填写学校"),
+                        "请在 `school` 中填写 schools.csv 中的学校编号",
                     );
                     continue;
                 };
@@ -130,12 +152,19 @@ pub fn read_locks(path: &Path, inst: &Instance) -> Result<Vec<LockRow>, Problems
                 }
             }
             Some(other) => {
-                let fix = match crate::diagnostics::did_you_mean(other, &["stay", "move", "avoid"])
-                {
-                    Some(m) => format!("did you mean `{m}`? use stay, move or avoid"),
-                    None => "use stay, move or avoid".into(),
-                };
-                c.problem("action", format!("unknown action `{other}`"), fix);
+                let (fix, fix_zh) =
+                    match crate::diagnostics::did_you_mean(other, &["stay", "move", "avoid"]) {
+                        Some(m) => (
+                            format!("did you mean `{m}`? use stay, move or avoid"),
+                            format!("是否应为 `{m}`？可用 stay、move 或 avoid"),
+                        ),
+                        None => (
+                            "use stay, move or avoid".into(),
+                            "可用 stay、move 或 avoid".into(),
+                        ),
+                    };
+                c.problem("action", format!("unknown action `{other}`"), fix)
+                    .zh(format!("未知的操作 `{other}`"), fix_zh);
                 continue;
             }
         };
@@ -168,21 +197,26 @@ fn check_consistency(rows: &[LockRow], inst: &Instance, problems: &mut Problems)
         for (i, b) in locks.iter().enumerate() {
             for a in &locks[..i] {
                 let clash = match (a.action, b.action) {
-                    _ if a.action == b.action => Some("the same lock twice"),
+                    _ if a.action == b.action => Some(("the same lock twice", "同一锁定出现两次")),
                     (LockAction::Stay, LockAction::Move(_))
-                    | (LockAction::Move(_), LockAction::Stay) => Some("stay and move contradict"),
+                    | (LockAction::Move(_), LockAction::Stay) => {
+                        Some(("stay and move contradict", "本年不交流与调往相互矛盾"))
+                    }
                     (LockAction::Move(_), LockAction::Move(_)) => {
-                        Some("two different moves contradict")
+                        Some(("two different moves contradict", "两个不同的调往相互矛盾"))
                     }
                     (LockAction::Move(x), LockAction::Avoid(y))
                     | (LockAction::Avoid(y), LockAction::Move(x))
                         if x == y =>
                     {
-                        Some("move to and avoid the same school contradict")
+                        Some((
+                            "move to and avoid the same school contradict",
+                            "调往与不派往同一所学校相互矛盾",
+                        ))
                     }
                     _ => None,
                 };
-                if let Some(why) = clash {
+                if let Some((why, why_zh)) = clash {
                     problems.push(
                         Problem::new(
                             &b.file,
@@ -193,6 +227,15 @@ fn check_consistency(rows: &[LockRow], inst: &Instance, problems: &mut Problems)
                                 a.line
                             ),
                             "keep one decision per teacher",
+                        )
+                        .with_zh(
+                            format!(
+                                "{id}：此处为“{}”，第 {} 行为“{}”：{why_zh}",
+                                b.describe_zh(inst),
+                                a.line,
+                                a.describe_zh(inst),
+                            ),
+                            "每位教师只保留一项决定",
                         )
                         .at_line(b.line),
                     );

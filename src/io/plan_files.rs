@@ -130,7 +130,8 @@ pub fn read_groups(dir: &Path) -> Result<Vec<GroupRow>, Problems> {
             let role = c.required("role").and_then(|r| {
                 let v = Role::parse(&r);
                 if v.is_none() {
-                    c.problem("role", "unknown role", "use core or member");
+                    c.problem("role", "unknown role", "use core or member")
+                        .zh("未知的角色", "请用 core（核心校）或 member（成员校）");
                 }
                 v
             });
@@ -163,7 +164,8 @@ pub fn read_pairings(dir: &Path) -> Result<Vec<PairingRow>, Problems> {
                     "group",
                     "`group` is empty",
                     "name the group the helper pairs with",
-                );
+                )
+                .zh("`group` 为空", "请填写该帮扶校所结对的集团");
             }
             let stage = c.required("stage").and_then(|s| {
                 let v = SlotStage::parse(&s);
@@ -172,7 +174,8 @@ pub fn read_pairings(dir: &Path) -> Result<Vec<PairingRow>, Problems> {
                         "stage",
                         "unknown slot stage",
                         "use kindergarten, primary or middle",
-                    );
+                    )
+                    .zh("未知的岗位学段", "可用值：kindergarten、primary 或 middle");
                 }
                 v
             });
@@ -202,14 +205,16 @@ pub fn read_moves(dir: &Path) -> Result<Vec<MoveRow>, Problems> {
             let kind = c.required("kind").and_then(|k| {
                 let v = MoveKind::parse(&k);
                 if v.is_none() {
-                    c.problem("kind", "unknown kind", "use transfer or exchange");
+                    c.problem("kind", "unknown kind", "use transfer or exchange")
+                        .zh("未知的类型", "请用 transfer（调动）或 exchange（交流）");
                 }
                 v
             });
             let subject = c.required("subject");
             let start_year = c.int("start_year").map(|y| y as i32);
             if c.text("start_year").is_none() {
-                c.problem("start_year", "`start_year` is empty", "give the plan year");
+                c.problem("start_year", "`start_year` is empty", "give the plan year")
+                    .zh("`start_year` 为空", "请填写规划年份");
             }
             let end_year = c.int("end_year").map(|y| y as i32);
             let reason = has_reason.then(|| c.text("reason").unwrap_or_default().to_string());
@@ -220,7 +225,8 @@ pub fn read_moves(dir: &Path) -> Result<Vec<MoveRow>, Problems> {
                         "slot",
                         "unknown slot",
                         "use kindergarten, primary or middle",
-                    );
+                    )
+                    .zh("未知的岗位学段", "可用值：kindergarten、primary 或 middle");
                 }
                 v
             });
@@ -287,5 +293,9 @@ pub fn missing_plan_file(dir: &Path, name: &str, step: &str) -> Problem {
         name,
         format!("not found in {}", dir.display()),
         format!("run `rotaplan {step}` first, or put a planner-made {name} there"),
+    )
+    .with_zh(
+        format!("在 {} 中未找到", dir.display()),
+        format!("请先运行 `rotaplan {step}`，或在该处放入自行编制的 {name}"),
     )
 }

@@ -279,3 +279,219 @@ fn grouping_infeasibility_is_explained_in_chinese() {
     assert!(reason.contains(expected), "{reason}");
     assert!(!reason.contains("track "), "{reason}");
 }
+
+/// Runs `groups` of schools-tiny with `policy` under `--lang lang`.
+fn groups_with_policy(dir: &Path, policy: &str, lang: &str) -> (i32, String) {
+    let path = dir.join("policy.toml");
+    fs::write(&path, policy).expect("write policy");
+    let out = dir.join("plan");
+    rotaplan(&[
+        "groups",
+        s(&tiny()),
+        "--policy",
+        s(&path),
+        "--out",
+        s(&out),
+        "--lang",
+        lang,
+    ])
+}
+
+#[test]
+fn policy_problems_are_written_in_chinese() {
+    let text = fs::read_to_string(tiny().join("policy.toml")).expect("policy");
+    let broken = text
+        .replace("max_schools = 6", "max_school = 6")
+        .replace("cross_cap_share = 0.10", "cross_cap_share = 1.5");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, zh) = groups_with_policy(dir.path(), &broken, "zh");
+    assert_eq!(code, 2, "{zh}");
+    assert!(
+        zh.contains(
+            "policy.toml:8:1：第 1 个 [[track]]：未知的键 `max_school`；是否应为 `max_schools`？"
+        ),
+        "{zh}"
+    );
+    assert!(
+        zh.contains(
+            "[rotation]：`cross_cap_share` 是比例，必须在 [0, 1] 内，实际为 1.5；例如 10% 写作 0.10"
+        ),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("unknown key") && !zh.contains("is a share"),
+        "{zh}"
+    );
+
+    let (code, en) = groups_with_policy(dir.path(), &broken, "en");
+    assert_eq!(code, 2, "{en}");
+    assert!(
+        en.contains(
+            "policy.toml:8:1: [[track]] #1: unknown key `max_school`; did you mean `max_schools`?"
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains("[rotation]: `cross_cap_share` is a share and must lie in [0, 1], found 1.5"),
+        "{en}"
+    );
+    assert!(!en.contains("未知的键"), "{en}");
+}
+
+#[test]
+fn locks_file_problems_are_written_in_chinese() {
+    let rows = "X9,stay,\nP57,move,S5\nP57,avoid,S5\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    grouped_and_paired(dir.path());
+    let (code, zh) = rotate_with_locks(dir.path(), rows, "zh");
+    assert_eq!(code, 2, "{zh}");
+    assert!(
+        zh.contains(
+            "locks.csv:2:1：未知的教师 `X9`（值 \"X9\"）；请使用 teachers.csv 中的教师编号"
+        ),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("locks.csv:4：P57：此处为“不派往 S5”，第 3 行为“调往 S5”：调往与不派往同一所学校相互矛盾；每位教师只保留一项决定"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("unknown teacher") && !zh.contains("contradict"),
+        "{zh}"
+    );
+
+    let (code, en) = rotate_with_locks(dir.path(), rows, "en");
+    assert_eq!(code, 2, "{en}");
+    assert!(en.contains("locks.csv:2:1: unknown teacher `X9`"), "{en}");
+    assert!(
+        en.contains("P57: avoid S5 here and move to S5 on line 3: move to and avoid the same school contradict"),
+        "{en}"
+    );
+    assert!(!en.contains("未知的教师"), "{en}");
+}
+
+/// Runs `rotate` of schools-tiny on the plan folder `dir` under `--lang lang`.
+fn rotate_plan(dir: &Path, lang: &str) -> (i32, String) {
+    let policy = tiny().join("policy.toml");
+    rotaplan(&[
+        "rotate",
+        s(&tiny()),
+        "--policy",
+        s(&policy),
+        "--plan",
+        s(dir),
+        "--lang",
+        lang,
+    ])
+}
+
+#[test]
+fn plan_file_problems_are_written_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    grouped_and_paired(dir.path());
+    fs::write(
+        dir.path().join("pairings.csv"),
+        "helper,group,stage\nS0,compulsory-1,primry\nS1,,middle\n",
+    )
+    .expect("pairings");
+    let (code, zh) = rotate_plan(dir.path(), "zh");
+    assert_eq!(code, 2, "{zh}");
+    assert!(
+        zh.contains("pairings.csv:2:3：未知的岗位学段（值 \"primry\"）；可用值：kindergarten、primary 或 middle"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("pairings.csv:3:2：`group` 为空；请填写该帮扶校所结对的集团"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("unknown slot") && !zh.contains("is empty"),
+        "{zh}"
+    );
+
+    let (code, en) = rotate_plan(dir.path(), "en");
+    assert_eq!(code, 2, "{en}");
+    assert!(
+        en.contains("pairings.csv:2:3: unknown slot stage (value \"primry\"); use kindergarten, primary or middle"),
+        "{en}"
+    );
+    assert!(!en.contains("岗位学段"), "{en}");
+}
+
+#[test]
+fn grouping_problems_are_written_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    grouped_and_paired(dir.path());
+    fs::write(
+        dir.path().join("groups.csv"),
+        "track,group,school,role\ncompulsory,compulsory-1,S3,core\n\
+         compulsory,compulsory-1,S2,core\ncompulsory,compulsory-1,S99,member\n\
+         compulsory,compulsory-2,S7,core\ncompulsory,compulsory-2,S3,member\n",
+    )
+    .expect("groups");
+    let (code, zh) = rotate_plan(dir.path(), "zh");
+    assert_eq!(code, 2, "{zh}");
+    for expected in [
+        "groups.csv:4:3：未知的学校 `S99`（值 \"S99\"）；请使用 schools.csv 中的学校编号",
+        "groups.csv:6:3：学校 `S3` 同时在集团 `compulsory-1` 和 `compulsory-2` 中；每所学校只能属于一个集团（G6）",
+        "groups.csv：集团 `compulsory-1` 有 2 所核心校；每个集团须恰好标记一所学校为 core（核心校）",
+    ] {
+        assert!(zh.contains(expected), "{expected}\n{zh}");
+    }
+    assert!(
+        !zh.contains("unknown school") && !zh.contains("core schools"),
+        "{zh}"
+    );
+
+    let (code, en) = rotate_plan(dir.path(), "en");
+    assert_eq!(code, 2, "{en}");
+    assert!(
+        en.contains("groups.csv: group `compulsory-1` has 2 core schools; mark exactly one school of each group as core"),
+        "{en}"
+    );
+    assert!(
+        en.contains("groups.csv:6:3: school `S3` is in group `compulsory-1` and `compulsory-2`"),
+        "{en}"
+    );
+    assert!(!en.contains("核心校"), "{en}");
+}
+
+#[test]
+fn workbook_import_problems_are_written_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let workbook = dir.path().join("partial.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("乡镇").expect("sheet name");
+    for (c, h) in ["乡镇编号", "乡镇名称", "横坐标", "纵坐标"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).expect("header");
+    }
+    for (c, v) in ["T1", "城关镇", "0", "0"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).expect("cell");
+    }
+    wb.save(&workbook).expect("save");
+    let out = dir.path().join("out");
+    let import = |lang: &str| rotaplan(&["import", s(&workbook), "--out", s(&out), "--lang", lang]);
+    let (code, zh) = import("zh");
+    assert_eq!(code, 1, "{zh}");
+    assert!(zh.contains("乡镇:1：缺少 `urban` 列；请添加表头为"), "{zh}");
+    assert!(
+        zh.contains("工作簿中没有 teachers 的工作表；请添加名为"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("missing column") && !zh.contains("no sheet for"),
+        "{zh}"
+    );
+
+    let (code, en) = import("en");
+    assert_eq!(code, 1, "{en}");
+    assert!(en.contains("乡镇:1: missing column `urban`"), "{en}");
+    assert!(
+        en.contains("the workbook has no sheet for teachers"),
+        "{en}"
+    );
+    assert!(!en.contains("缺少"), "{en}");
+}

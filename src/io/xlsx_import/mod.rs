@@ -63,11 +63,14 @@ pub fn import_workbook(workbook: &Path, out: &Path) -> Result<ImportReport, Prob
             t.rows.iter().map(|r| r.cells.clone()),
         )
         .map_err(|e| {
-            Problems(vec![Problem::new(
-                out.join(&file).display().to_string(),
-                format!("cannot write: {e}"),
-                "check that the output folder is writable",
-            )])
+            Problems(vec![
+                Problem::new(
+                    out.join(&file).display().to_string(),
+                    format!("cannot write: {e}"),
+                    "check that the output folder is writable",
+                )
+                .with_zh(format!("无法写入：{e}"), "请检查输出文件夹是否可写"),
+            ])
         })?;
         report.files.push((file, t.sheet.clone(), t.rows.len()));
     }
@@ -97,11 +100,17 @@ pub fn import_workbook(workbook: &Path, out: &Path) -> Result<ImportReport, Prob
 fn read_workbook(path: &Path, report: &mut ImportReport) -> Result<Vec<SheetTable>, Problems> {
     let name = path.display().to_string();
     let mut wb = open_workbook_auto(path).map_err(|e| {
-        Problems(vec![Problem::new(
-            &name,
-            format!("cannot open the workbook: {e}"),
-            "pass an .xlsx, .xlsm, .xlsb, .xls or .ods file",
-        )])
+        Problems(vec![
+            Problem::new(
+                &name,
+                format!("cannot open the workbook: {e}"),
+                "pass an .xlsx, .xlsm, .xlsb, .xls or .ods file",
+            )
+            .with_zh(
+                format!("无法打开工作簿：{e}"),
+                "请提供 .xlsx、.xlsm、.xlsb、.xls 或 .ods 文件",
+            ),
+        ])
     })?;
     let mut problems = Problems::default();
     let mut found: BTreeMap<usize, (String, Range<Data>)> = BTreeMap::new();
@@ -117,35 +126,57 @@ fn read_workbook(path: &Path, report: &mut ImportReport) -> Result<Vec<SheetTabl
             .position(|t| std::ptr::eq(t, spec))
             .unwrap_or_default();
         if let Some((first, _)) = found.get(&pos) {
-            problems.push(Problem::new(
-                &sheet,
-                format!("sheets `{first}` and `{sheet}` both hold {}", spec.stem),
-                "keep one sheet per table, or rename the other",
-            ));
+            problems.push(
+                Problem::new(
+                    &sheet,
+                    format!("sheets `{first}` and `{sheet}` both hold {}", spec.stem),
+                    "keep one sheet per table, or rename the other",
+                )
+                .with_zh(
+                    format!("工作表 `{first}` 和 `{sheet}` 都是 {}", spec.stem),
+                    "每张表只保留一个工作表，或给另一个改名",
+                ),
+            );
             continue;
         }
         match wb.worksheet_range(&sheet) {
             Ok(range) => {
                 found.insert(pos, (sheet, range));
             }
-            Err(e) => problems.push(Problem::new(
-                &sheet,
-                format!("cannot read the sheet: {e}"),
-                "save the workbook again from Excel",
-            )),
+            Err(e) => problems.push(
+                Problem::new(
+                    &sheet,
+                    format!("cannot read the sheet: {e}"),
+                    "save the workbook again from Excel",
+                )
+                .with_zh(
+                    format!("无法读取该工作表：{e}"),
+                    "请用 Excel 重新保存工作簿",
+                ),
+            ),
         }
     }
     for (pos, spec) in TABLES.iter().enumerate() {
         if spec.required && !found.contains_key(&pos) {
-            problems.push(Problem::new(
-                &name,
-                format!("the workbook has no sheet for {}", spec.stem),
-                format!(
-                    "add a sheet named {} (or {})",
-                    spec.sheet_aliases.first().copied().unwrap_or(spec.stem),
-                    spec.stem
+            problems.push(
+                Problem::new(
+                    &name,
+                    format!("the workbook has no sheet for {}", spec.stem),
+                    format!(
+                        "add a sheet named {} (or {})",
+                        spec.sheet_aliases.first().copied().unwrap_or(spec.stem),
+                        spec.stem
+                    ),
+                )
+                .with_zh(
+                    format!("工作簿中没有 {} 的工作表", spec.stem),
+                    format!(
+                        "请添加名为 {}（或 {}）的工作表",
+                        spec.sheet_aliases.first().copied().unwrap_or(spec.stem),
+                        spec.stem
+                    ),
                 ),
-            ));
+            );
         }
     }
     let mut tables = Vec::new();
@@ -190,11 +221,17 @@ fn read_sheet(
     let mut rows = range.rows().enumerate().skip(header_i.unwrap_or(0));
     let header = header_i.and_then(|_| rows.next());
     let Some((header_i, header)) = header else {
-        problems.push(Problem::new(
-            sheet,
-            "the sheet is empty",
-            format!("put a header row and the {} rows in it", spec.stem),
-        ));
+        problems.push(
+            Problem::new(
+                sheet,
+                "the sheet is empty",
+                format!("put a header row and the {} rows in it", spec.stem),
+            )
+            .with_zh(
+                "该工作表为空",
+                format!("请填入表头行和 {} 的各行数据", spec.stem),
+            ),
+        );
         return None;
     };
     let header_row = row0 + header_i + 1;
@@ -218,6 +255,14 @@ fn read_sheet(
                             ),
                             "delete or rename one of them",
                         )
+                        .with_zh(
+                            format!(
+                                "有两列都表示 `{}`（另一列是第 {} 列）",
+                                c.name,
+                                crate::diagnostics::column_letters(*first)
+                            ),
+                            "请删除其中一列或给它改名",
+                        )
                         .at_cell(header_row, at)
                         .value(text),
                     );
@@ -240,6 +285,14 @@ fn read_sheet(
                     format!("missing column `{}`", c.name),
                     format!(
                         "add a column headed {} (or {})",
+                        c.aliases.first().copied().unwrap_or(c.name),
+                        c.name
+                    ),
+                )
+                .with_zh(
+                    format!("缺少 `{}` 列", c.name),
+                    format!(
+                        "请添加表头为 {}（或 {}）的列",
                         c.aliases.first().copied().unwrap_or(c.name),
                         c.name
                     ),
@@ -430,6 +483,8 @@ fn locate_in_workbook(p: Problem, tables: &[SheetTable]) -> Problem {
         .map(|(_, at)| *at);
     let mut q = Problem::new(&t.sheet, p.message, p.fix);
     q.value = p.value;
+    // The instance reader's Chinese travels with the problem to its cell.
+    q.zh = p.zh;
     match (row, column) {
         (Some(r), Some(c)) => q.at_cell(r, c),
         (Some(r), None) => q.at_line(r),

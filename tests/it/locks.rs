@@ -141,7 +141,10 @@ fn each_lock_kind_is_honoured_and_the_changes_are_listed() {
     let m = moves(dir.path());
     assert!(!m.contains_key(&kept), "stay lock: {m:?}");
     assert_eq!(m["P17"], ("S4".into(), "transfer".into()));
-    assert_ne!(m.get(&avoider).map(|x| x.0.as_str()), Some(avoided.as_str()));
+    assert_ne!(
+        m.get(&avoider).map(|x| x.0.as_str()),
+        Some(avoided.as_str())
+    );
 
     let d = diff(dir.path());
     let reason = |t: &str| {

@@ -8,6 +8,16 @@ use std::process::Command;
 
 use crate::common::*;
 
+/// `text` holds `needle` (the whole text on failure).
+fn has(text: &str, needle: &str) {
+    assert!(text.contains(needle), "no `{needle}` in:\n{text}");
+}
+
+/// `text` does not hold `needle`.
+fn lacks(text: &str, needle: &str) {
+    assert!(!text.contains(needle), "`{needle}` in:\n{text}");
+}
+
 fn tiny() -> PathBuf {
     example("schools-tiny")
 }
@@ -78,7 +88,7 @@ fn verify_prints_its_findings_in_the_terminal_language() {
         f2.contains("被调动两次") && f2.contains("涉及：moves.csv:"),
         "{f2}"
     );
-    assert!(zh.contains("方案核查未通过"), "{zh}");
+    has(&zh, "方案核查未通过");
     assert!(
         !zh.contains("is moved twice") && !zh.contains("violation(s)"),
         "{zh}"
@@ -92,7 +102,7 @@ fn verify_prints_its_findings_in_the_terminal_language() {
         en.contains("is moved twice") && en.contains("violation(s)"),
         "{en}"
     );
-    assert!(!en.contains("被调动两次"), "{en}");
+    lacks(&en, "被调动两次");
 }
 
 #[test]
@@ -121,8 +131,8 @@ fn verify_of_a_sound_plan_says_so_in_chinese() {
         ],
     );
     assert_eq!(code, 0, "{zh}");
-    assert!(zh.contains("方案核查通过"), "{zh}");
-    assert!(!zh.contains("plan ok"), "{zh}");
+    has(&zh, "方案核查通过");
+    lacks(&zh, "plan ok");
 }
 
 #[test]
@@ -141,11 +151,11 @@ fn validate_frames_problems_and_its_summary_in_chinese() {
     fs::write(&schools, text.replacen("primary", "primry", 1)).expect("write");
     let (code, zh) = run_in("zh_CN.UTF-8", &["validate", s(dir.path())]);
     assert_eq!(code, 1, "{zh}");
-    assert!(
-        zh.contains("schools.csv:2:4：学段无法识别（值 \"primry\"）；可用值："),
-        "{zh}"
+    has(
+        &zh,
+        "schools.csv:2:4：学段无法识别（值 \"primry\"）；可用值：",
     );
-    assert!(zh.contains("发现 1 处问题"), "{zh}");
+    has(&zh, "发现 1 处问题");
     let (_, en) = run_in("en_US.UTF-8", &["validate", s(dir.path())]);
     assert!(
         en.contains("schools.csv:2:4: unknown stage (value \"primry\"); use one of")
@@ -159,11 +169,8 @@ fn validate_frames_problems_and_its_summary_in_chinese() {
     fs::write(&teachers, text.replacen("birth_year", "born", 1)).expect("write");
     let (code, zh) = run_in("zh_CN.UTF-8", &["validate", s(dir.path())]);
     assert_eq!(code, 1, "{zh}");
-    assert!(
-        zh.contains("缺少 `birth_year` 列；请在表头中添加 `birth_year` 列"),
-        "{zh}"
-    );
-    assert!(!zh.contains("missing column"), "{zh}");
+    has(&zh, "缺少 `birth_year` 列；请在表头中添加 `birth_year` 列");
+    lacks(&zh, "missing column");
 }
 
 /// The plan folder of tests/it/locks.rs: schools-tiny's optimal groups and pairings.
@@ -213,12 +220,9 @@ fn lock_infeasibility_is_explained_in_chinese() {
     grouped_and_paired(dir.path());
     let (code, zh) = rotate_with_locks(dir.path(), rows, "zh");
     assert_eq!(code, 3, "{zh}");
-    assert!(
-        zh.contains("T2：集团 compulsory-2 有 2 条只能以调动实现的调往锁定"),
-        "{zh}"
-    );
-    assert!(zh.contains("floor(0.1 × 12 名教职工)"), "{zh}");
-    assert!(!zh.contains("move locks"), "{zh}");
+    has(&zh, "T2：集团 compulsory-2 有 2 条只能以调动实现的调往锁定");
+    has(&zh, "floor(0.1 × 12 名教职工)");
+    lacks(&zh, "move locks");
     let reason = summary(dir.path())
         .pointer("/rotation/reason")
         .and_then(|v| v.as_str())
@@ -230,10 +234,7 @@ fn lock_infeasibility_is_explained_in_chinese() {
     grouped_and_paired(dir.path());
     let (code, en) = rotate_with_locks(dir.path(), rows, "en");
     assert_eq!(code, 3, "{en}");
-    assert!(
-        en.contains("T2: group compulsory-2 has 2 move locks"),
-        "{en}"
-    );
+    has(&en, "T2: group compulsory-2 has 2 move locks");
 }
 
 #[test]
@@ -242,12 +243,12 @@ fn a_rejected_lock_names_its_rule_in_chinese() {
     grouped_and_paired(dir.path());
     let (code, zh) = rotate_with_locks(dir.path(), "P73,move,S3\nP48,move,S2\n", "zh");
     assert_eq!(code, 2, "{zh}");
-    assert!(
-        zh.contains("locks.csv:2：P73（调往 S3）：T3 —— 59 岁男教师（非自愿）不得调往其他乡镇"),
-        "{zh}"
+    has(
+        &zh,
+        "locks.csv:2：P73（调往 S3）：T3 —— 59 岁男教师（非自愿）不得调往其他乡镇",
     );
-    assert!(zh.contains("locks.csv:3：P48（调往 S2）：T8 ——"), "{zh}");
-    assert!(zh.contains("请删除或修改这条锁定"), "{zh}");
+    has(&zh, "locks.csv:3：P48（调往 S2）：T8 ——");
+    has(&zh, "请删除或修改这条锁定");
 }
 
 #[test]
@@ -270,14 +271,14 @@ fn grouping_infeasibility_is_explained_in_chinese() {
     assert_eq!(code, 3, "{zh}");
     let expected = "序列 compulsory：2 个集团 × 每集团 2 所学校 = 4 <";
     assert!(zh.contains(expected), "{zh}");
-    assert!(zh.contains("请把 max_schools 提高到"), "{zh}");
+    has(&zh, "请把 max_schools 提高到");
     let reason = summary(&out)
         .pointer("/groups/reason")
         .and_then(|v| v.as_str())
         .map(str::to_string)
         .expect("groups.reason");
     assert!(reason.contains(expected), "{reason}");
-    assert!(!reason.contains("track "), "{reason}");
+    lacks(&reason, "track ");
 }
 
 /// Runs `groups` of schools-tiny with `policy` under `--lang lang`.
@@ -306,17 +307,13 @@ fn policy_problems_are_written_in_chinese() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (code, zh) = groups_with_policy(dir.path(), &broken, "zh");
     assert_eq!(code, 2, "{zh}");
-    assert!(
-        zh.contains(
-            "policy.toml:8:1：第 1 个 [[track]]：未知的键 `max_school`；是否应为 `max_schools`？"
-        ),
-        "{zh}"
+    has(
+        &zh,
+        "policy.toml:8:1：第 1 个 [[track]]：未知的键 `max_school`；是否应为 `max_schools`？",
     );
-    assert!(
-        zh.contains(
-            "[rotation]：`cross_cap_share` 是比例，必须在 [0, 1] 内，实际为 1.5；例如 10% 写作 0.10"
-        ),
-        "{zh}"
+    has(
+        &zh,
+        "[rotation]：`cross_cap_share` 是比例，必须在 [0, 1] 内，实际为 1.5；例如 10% 写作 0.10",
     );
     assert!(
         !zh.contains("unknown key") && !zh.contains("is a share"),
@@ -325,17 +322,15 @@ fn policy_problems_are_written_in_chinese() {
 
     let (code, en) = groups_with_policy(dir.path(), &broken, "en");
     assert_eq!(code, 2, "{en}");
-    assert!(
-        en.contains(
-            "policy.toml:8:1: [[track]] #1: unknown key `max_school`; did you mean `max_schools`?"
-        ),
-        "{en}"
+    has(
+        &en,
+        "policy.toml:8:1: [[track]] #1: unknown key `max_school`; did you mean `max_schools`?",
     );
-    assert!(
-        en.contains("[rotation]: `cross_cap_share` is a share and must lie in [0, 1], found 1.5"),
-        "{en}"
+    has(
+        &en,
+        "[rotation]: `cross_cap_share` is a share and must lie in [0, 1], found 1.5",
     );
-    assert!(!en.contains("未知的键"), "{en}");
+    lacks(&en, "未知的键");
 }
 
 #[test]
@@ -345,15 +340,13 @@ fn locks_file_problems_are_written_in_chinese() {
     grouped_and_paired(dir.path());
     let (code, zh) = rotate_with_locks(dir.path(), rows, "zh");
     assert_eq!(code, 2, "{zh}");
-    assert!(
-        zh.contains(
-            "locks.csv:2:1：未知的教师 `X9`（值 \"X9\"）；请使用 teachers.csv 中的教师编号"
-        ),
-        "{zh}"
+    has(
+        &zh,
+        "locks.csv:2:1：未知的教师 `X9`（值 \"X9\"）；请使用 teachers.csv 中的教师编号",
     );
-    assert!(
-        zh.contains("locks.csv:4：P57：此处为“不派往 S5”，第 3 行为“调往 S5”：调往与不派往同一所学校相互矛盾；每位教师只保留一项决定"),
-        "{zh}"
+    has(
+        &zh,
+        "locks.csv:4：P57：此处为“不派往 S5”，第 3 行为“调往 S5”：调往与不派往同一所学校相互矛盾；每位教师只保留一项决定",
     );
     assert!(
         !zh.contains("unknown teacher") && !zh.contains("contradict"),
@@ -362,12 +355,12 @@ fn locks_file_problems_are_written_in_chinese() {
 
     let (code, en) = rotate_with_locks(dir.path(), rows, "en");
     assert_eq!(code, 2, "{en}");
-    assert!(en.contains("locks.csv:2:1: unknown teacher `X9`"), "{en}");
-    assert!(
-        en.contains("P57: avoid S5 here and move to S5 on line 3: move to and avoid the same school contradict"),
-        "{en}"
+    has(&en, "locks.csv:2:1: unknown teacher `X9`");
+    has(
+        &en,
+        "P57: avoid S5 here and move to S5 on line 3: move to and avoid the same school contradict",
     );
-    assert!(!en.contains("未知的教师"), "{en}");
+    lacks(&en, "未知的教师");
 }
 
 /// Runs `rotate` of schools-tiny on the plan folder `dir` under `--lang lang`.
@@ -396,13 +389,13 @@ fn plan_file_problems_are_written_in_chinese() {
     .expect("pairings");
     let (code, zh) = rotate_plan(dir.path(), "zh");
     assert_eq!(code, 2, "{zh}");
-    assert!(
-        zh.contains("pairings.csv:2:3：未知的岗位学段（值 \"primry\"）；可用值：kindergarten、primary 或 middle"),
-        "{zh}"
+    has(
+        &zh,
+        "pairings.csv:2:3：未知的岗位学段（值 \"primry\"）；可用值：kindergarten、primary 或 middle",
     );
-    assert!(
-        zh.contains("pairings.csv:3:2：`group` 为空；请填写该帮扶校所结对的集团"),
-        "{zh}"
+    has(
+        &zh,
+        "pairings.csv:3:2：`group` 为空；请填写该帮扶校所结对的集团",
     );
     assert!(
         !zh.contains("unknown slot") && !zh.contains("is empty"),
@@ -411,11 +404,11 @@ fn plan_file_problems_are_written_in_chinese() {
 
     let (code, en) = rotate_plan(dir.path(), "en");
     assert_eq!(code, 2, "{en}");
-    assert!(
-        en.contains("pairings.csv:2:3: unknown slot stage (value \"primry\"); use kindergarten, primary or middle"),
-        "{en}"
+    has(
+        &en,
+        "pairings.csv:2:3: unknown slot stage (value \"primry\"); use kindergarten, primary or middle",
     );
-    assert!(!en.contains("岗位学段"), "{en}");
+    lacks(&en, "岗位学段");
 }
 
 #[test]
@@ -445,15 +438,15 @@ fn grouping_problems_are_written_in_chinese() {
 
     let (code, en) = rotate_plan(dir.path(), "en");
     assert_eq!(code, 2, "{en}");
-    assert!(
-        en.contains("groups.csv: group `compulsory-1` has 2 core schools; mark exactly one school of each group as core"),
-        "{en}"
+    has(
+        &en,
+        "groups.csv: group `compulsory-1` has 2 core schools; mark exactly one school of each group as core",
     );
-    assert!(
-        en.contains("groups.csv:6:3: school `S3` is in group `compulsory-1` and `compulsory-2`"),
-        "{en}"
+    has(
+        &en,
+        "groups.csv:6:3: school `S3` is in group `compulsory-1` and `compulsory-2`",
     );
-    assert!(!en.contains("核心校"), "{en}");
+    lacks(&en, "核心校");
 }
 
 #[test]
@@ -476,11 +469,8 @@ fn workbook_import_problems_are_written_in_chinese() {
     let import = |lang: &str| rotaplan(&["import", s(&workbook), "--out", s(&out), "--lang", lang]);
     let (code, zh) = import("zh");
     assert_eq!(code, 1, "{zh}");
-    assert!(zh.contains("乡镇:1：缺少 `urban` 列；请添加表头为"), "{zh}");
-    assert!(
-        zh.contains("工作簿中没有 teachers 的工作表；请添加名为"),
-        "{zh}"
-    );
+    has(&zh, "乡镇:1：缺少 `urban` 列；请添加表头为");
+    has(&zh, "工作簿中没有 teachers 的工作表；请添加名为");
     assert!(
         !zh.contains("missing column") && !zh.contains("no sheet for"),
         "{zh}"
@@ -488,10 +478,7 @@ fn workbook_import_problems_are_written_in_chinese() {
 
     let (code, en) = import("en");
     assert_eq!(code, 1, "{en}");
-    assert!(en.contains("乡镇:1: missing column `urban`"), "{en}");
-    assert!(
-        en.contains("the workbook has no sheet for teachers"),
-        "{en}"
-    );
-    assert!(!en.contains("缺少"), "{en}");
+    has(&en, "乡镇:1: missing column `urban`");
+    has(&en, "the workbook has no sheet for teachers");
+    lacks(&en, "缺少");
 }

@@ -50,6 +50,16 @@ impl SolveStatus {
     pub fn has_solution(self) -> bool {
         matches!(self, SolveStatus::Optimal | SolveStatus::Feasible)
     }
+
+    /// The status of a plan with value `objective` against `bound`: optimal when SPEC's gap
+    /// is proven ([`PROVEN_GAP`]), feasible otherwise.
+    pub fn of_gap(objective: f64, bound: f64) -> SolveStatus {
+        if relative_gap(objective, bound) <= PROVEN_GAP {
+            SolveStatus::Optimal
+        } else {
+            SolveStatus::Feasible
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,9 +313,7 @@ impl MipModel {
         let mut incumbent: Option<MipResult> = None;
         for (i, (objective, sense, rel_gap)) in levels.iter().enumerate() {
             let remaining = options.time_limit_s - start.elapsed().as_secs_f64();
-            let later = (levels.len() - i - 1) as f64;
-            let share = (remaining - later * LATER_LEVEL_SHARE * options.time_limit_s)
-                .max(remaining / (later + 1.0));
+            let share = level_share(remaining, levels.len() - i - 1, options.time_limit_s);
             let proven = match (known.get(i).copied().flatten(), start_point.as_deref()) {
                 (Some(bound), Some(point)) if known_so_far => {
                     self.met_by_start(objective, bound, point)
@@ -337,7 +345,7 @@ impl MipModel {
                 }
             }
             let value = r.objective;
-            let slack = 1e-6 + 1e-9 * value.abs();
+            let slack = pin_slack(value);
             fixed.push(match sense {
                 Sense::Minimise => good_lp::constraint::leq(objective.clone(), value + slack),
                 Sense::Maximise => good_lp::constraint::geq(objective.clone(), value - slack),
@@ -656,7 +664,21 @@ pub const PROVEN_GAP: f64 = 1e-6;
 const LATER_LEVEL_SHARE: f64 = 0.1;
 
 /// The least time a lexicographic level is given when it is solved at all.
-const MIN_LEVEL_SECONDS: f64 = 0.1;
+pub(crate) const MIN_LEVEL_SECONDS: f64 = 0.1;
+
+/// A lexicographic level's time with `remaining` seconds left, `later` levels after it and
+/// a step limit of `limit`: all but the later levels' reserve, and never less than an even
+/// share of what remains.
+pub(crate) fn level_share(remaining: f64, later: usize, limit: f64) -> f64 {
+    let later = later as f64;
+    (remaining - later * LATER_LEVEL_SHARE * limit).max(remaining / (later + 1.0))
+}
+
+/// How far above a level's value its pin lets the later levels go: the solver's
+/// tolerance, not a concession.
+pub(crate) fn pin_slack(value: f64) -> f64 {
+    1e-6 + 1e-9 * value.abs()
+}
 
 /// Value of `objective` at `values` (indexed by `index`).
 fn evaluate(objective: &Expression, index: &HashMap<Variable, usize>, values: &[f64]) -> f64 {

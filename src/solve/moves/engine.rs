@@ -24,7 +24,10 @@ use super::arcs::{Arc, ArcKind};
 use super::classes::Class;
 use super::model::{Component, ComponentSolution, FloorReq, KM_REL_GAP, LevelStat, Levels, Start};
 use crate::solve::lp::{Basis, LiveModel, LiveStatus};
-use crate::solve::mip::{MipError, MipOptions, PROVEN_GAP, SolveStatus, relative_gap};
+use crate::solve::mip::{
+    MIN_LEVEL_SECONDS, MipError, MipOptions, PROVEN_GAP, SolveStatus, level_share, pin_slack,
+    relative_gap,
+};
 
 /// What a column of the model stands for.
 #[derive(Debug, Clone, Copy)]
@@ -75,9 +78,6 @@ const START_SHARE: f64 = 0.6;
 const RC_EPS: f64 = 1e-6;
 /// Columns priced in per round, most negative reduced cost first.
 const PRICE_BATCH: usize = 4000;
-/// A level's share of the time kept for each later level (as in `mip.rs`).
-const LATER_LEVEL_SHARE: f64 = 0.1;
-const MIN_LEVEL_SECONDS: f64 = 0.1;
 
 /// The model of one part: candidates, structural rows and which candidates are columns.
 struct Engine {
@@ -104,9 +104,8 @@ struct Engine {
     first_level_bound: Option<f64>,
     /// Head count of every class of the part.
     class_size: BTreeMap<usize, f64>,
-    /// Columns fixed at 0 by reduced cost, as a list and per column.
-    fixed: Vec<usize>,
-    fixed_mask: Vec<bool>,
+    /// Per column: fixed at 0 by reduced cost.
+    fixed: Vec<bool>,
 }
 
 /// An LP optimum: its plan when integral, column values and row duals.
@@ -162,8 +161,8 @@ pub fn solve_component(
             }
         })
         .collect();
-    // The LP-first pass may use up to half the time; level by level takes what is left.
-    // With a start to fall back on (the floor's), the pass leaves that start time to be made.
+    // The LP-first pass may use most of the time; level by level takes what is left. With a
+    // start to fall back on (the floor's), the pass leaves that start time to be made.
     let share = if start.is_some() {
         FIRST_PASS_SHARE_WITH_START
     } else {
@@ -175,11 +174,7 @@ pub fn solve_component(
         found
             .into_iter()
             .map(|(value, bound, seconds)| LevelStat {
-                status: if relative_gap(value, bound) <= PROVEN_GAP {
-                    SolveStatus::Optimal
-                } else {
-                    SolveStatus::Feasible
-                },
+                status: SolveStatus::of_gap(value, bound),
                 objective: value,
                 bound: bound.min(value),
                 seconds,
@@ -227,9 +222,7 @@ pub fn solve_component(
     for (level, &rel_gap) in gaps.iter().enumerate() {
         let level_start = Instant::now();
         let remaining = options.time_limit_s - started.elapsed().as_secs_f64();
-        let later = (n_levels - level - 1) as f64;
-        let budget = (remaining - later * LATER_LEVEL_SHARE * options.time_limit_s)
-            .max(remaining / (later + 1.0))
+        let budget = level_share(remaining, n_levels - level - 1, options.time_limit_s)
             .max(MIN_LEVEL_SECONDS);
         let deadline = level_start + std::time::Duration::from_secs_f64(budget);
         let outcome = e.solve_level(level, rel_gap, deadline, incumbent.as_deref())?;
@@ -256,12 +249,7 @@ pub fn solve_component(
                     }
                     _ => (value, point),
                 };
-                let status = if relative_gap(value, bound) <= PROVEN_GAP {
-                    SolveStatus::Optimal
-                } else {
-                    SolveStatus::Feasible
-                };
-                (status, value, bound, point)
+                (SolveStatus::of_gap(value, bound), value, bound, point)
             }
             LevelOutcome::NoSolution { bound } => match incumbent.take() {
                 Some(point) => {
@@ -272,12 +260,7 @@ pub fn solve_component(
                         (false, Some(b)) if level == 0 => b.min(value),
                         _ => e.box_bound(level),
                     };
-                    let status = if relative_gap(value, bound) <= PROVEN_GAP {
-                        SolveStatus::Optimal
-                    } else {
-                        SolveStatus::Feasible
-                    };
-                    (status, value, bound, point)
+                    (SolveStatus::of_gap(value, bound), value, bound, point)
                 }
                 None => {
                     stats.push(LevelStat {
@@ -314,11 +297,7 @@ pub fn solve_component(
                 continue;
             }
             s.objective = s.objective.min(e.value_at(level, point));
-            s.status = if relative_gap(s.objective, s.bound) <= PROVEN_GAP {
-                SolveStatus::Optimal
-            } else {
-                SolveStatus::Feasible
-            };
+            s.status = SolveStatus::of_gap(s.objective, s.bound);
         }
     }
     Ok(e.solution(levels, stats, incumbent.as_deref()))
@@ -571,7 +550,6 @@ impl Engine {
             model,
             basis: None,
             fixed: Vec::new(),
-            fixed_mask: Vec::new(),
             first_level_bound: None,
             has_floor: floor.is_some(),
             class_size: comp
@@ -650,7 +628,7 @@ impl Engine {
         for (i, &j) in js.iter().enumerate() {
             self.col[j] = Some(first + i);
             self.cand_of.push(j);
-            self.fixed_mask.push(false);
+            self.fixed.push(false);
         }
         Ok(())
     }
@@ -935,10 +913,8 @@ impl Engine {
             self.model.relax_row(row)?;
         }
         self.pins.clear();
-        self.fixed_mask.iter_mut().for_each(|x| *x = false);
-        let (set, upper): (Vec<usize>, Vec<f64>) = self
-            .fixed
-            .drain(..)
+        let (set, upper): (Vec<usize>, Vec<f64>) = (0..self.fixed.len())
+            .filter(|&col| std::mem::take(&mut self.fixed[col]))
             .map(|col| (col, self.cands[self.cand_of[col]].upper))
             .unzip();
         let lower = vec![0.0; set.len()];
@@ -1016,7 +992,7 @@ impl Engine {
             .enumerate()
             .filter(|&(col, &x)| {
                 self.cands[self.cand_of[col]].integer()
-                    && !self.fixed_mask[col]
+                    && !self.fixed[col]
                     && (x - x.round()).abs() <= 1e-6
             })
             .map(|(col, _)| col)
@@ -1130,9 +1106,7 @@ impl Engine {
         let slack = pin_slack(value) + (value - lp_value).max(0.0) + RC_EPS;
         let mut fix = Vec::new();
         for (col, &j) in self.cand_of.iter().enumerate() {
-            if !self.cands[j].integer()
-                || self.fixed_mask[col]
-                || point.get(j).is_some_and(|&x| x > 0.0)
+            if !self.cands[j].integer() || self.fixed[col] || point.get(j).is_some_and(|&x| x > 0.0)
             {
                 continue;
             }
@@ -1151,9 +1125,8 @@ impl Engine {
         let zeros = vec![0.0; fix.len()];
         self.model.set_col_bounds(&fix, &zeros, &zeros)?;
         for &col in &fix {
-            self.fixed_mask[col] = true;
+            self.fixed[col] = true;
         }
-        self.fixed.extend(fix);
         Ok(())
     }
 
@@ -1394,9 +1367,4 @@ impl Engine {
 
 fn debug() -> bool {
     std::env::var_os("ROTAPLAN_DEBUG").is_some()
-}
-
-/// The slack a pin leaves above a level's value (as in `mip.rs`).
-fn pin_slack(value: f64) -> f64 {
-    1e-6 + 1e-9 * value.abs()
 }

@@ -780,13 +780,7 @@ pub fn solve(
             if let Some(l) = solution.levels.get_mut(2) {
                 l.objective = true_e;
                 l.bound = l.bound.min(true_e);
-                l.status = if crate::solve::mip::relative_gap(l.objective, l.bound)
-                    <= crate::solve::mip::PROVEN_GAP
-                {
-                    SolveStatus::Optimal
-                } else {
-                    SolveStatus::Feasible
-                };
+                l.status = SolveStatus::of_gap(l.objective, l.bound);
             }
             return Ok(CvRun {
                 classes,
@@ -895,7 +889,7 @@ fn solve_round(
     let mut start_flows: Flows = HashMap::new();
     let mut start_stays: Stays = HashMap::new();
     for (p, (ex, sh, _, fl, st)) in first_levels.iter().enumerate() {
-        let slack = |v: f64| 1e-6 + 1e-9 * v.abs();
+        let slack = crate::solve::mip::pin_slack;
         fm.m.constrain(constraint::geq(
             fm.exchanges[p].clone(),
             ex.objective - slack(ex.objective),
@@ -1038,7 +1032,7 @@ fn solve_round(
                     bound: solver_bound(&r, 0.0) + constant,
                     seconds: level_started.elapsed().as_secs_f64(),
                 });
-                let slack = 1e-6 + 1e-9 * r.objective.abs();
+                let slack = crate::solve::mip::pin_slack(r.objective);
                 fm.m.constrain(constraint::leq(objective.clone(), r.objective + slack));
                 break;
             }

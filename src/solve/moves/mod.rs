@@ -426,11 +426,7 @@ fn under_bounds_of(mut plan: MovesOutcome, county: &MovesOutcome) -> MovesOutcom
         conditional_holds &= proven_same;
         let l = &mut plan.levels[i];
         l.bound = bound;
-        l.status = if relative_gap(l.objective, bound) <= PROVEN_GAP {
-            SolveStatus::Optimal
-        } else {
-            SolveStatus::Feasible
-        };
+        l.status = SolveStatus::of_gap(l.objective, bound);
     }
     plan.status = plan
         .levels
@@ -879,11 +875,7 @@ fn merge_levels(sols: &[ComponentSolution], n: usize) -> Vec<LevelStat> {
             // The summed bound bounds the summed objective: the level is proven when that
             // gap is, whatever each part's own status says.
             if out.status.has_solution() {
-                out.status = if relative_gap(out.objective, out.bound) <= PROVEN_GAP {
-                    SolveStatus::Optimal
-                } else {
-                    SolveStatus::Feasible
-                };
+                out.status = SolveStatus::of_gap(out.objective, out.bound);
             }
             out
         })

@@ -286,44 +286,27 @@ impl MipModel {
     ) -> Result<LexResult, MipError> {
         let exact: Vec<(Expression, Sense, f64)> =
             levels.iter().map(|(e, s)| (e.clone(), *s, 0.0)).collect();
-        self.solve_lexicographic_tolerant(&exact, options, warm, &[])
+        self.solve_lexicographic_tolerant(&exact, options, warm)
     }
 
     /// [`Self::solve_lexicographic`] with a relative gap per level at which HiGHS may stop
-    /// (0 = proven optimal); the reported bound and gap stay HiGHS's. `known[i]`, when
-    /// given, is a bound of level `i` from a relaxation, valid when the relaxation's earlier
-    /// levels have the same optima: when the start point `warm` (which must then be
-    /// feasible) meets it and every earlier level met its own, the level is proven without a
-    /// solve and pinned at the start's value.
+    /// (0 = proven optimal); the reported bound and gap stay HiGHS's.
     pub fn solve_lexicographic_tolerant(
         &self,
         levels: &[(Expression, Sense, f64)],
         options: &MipOptions,
         warm: Option<&[(Variable, f64)]>,
-        known: &[Option<f64>],
     ) -> Result<LexResult, MipError> {
         let start = Instant::now();
         let mut results: Vec<MipResult> = Vec::new();
         let mut fixed: Vec<Constraint> = Vec::new();
         let mut start_point: Option<Vec<(Variable, f64)>> = warm.map(<[_]>::to_vec);
-        // A known bound holds for its level only when every level before met its own: the
-        // caller's relaxation then has the same earlier optima.
-        let mut known_so_far = true;
         // The last solution found, which satisfies every level pinned so far.
         let mut incumbent: Option<MipResult> = None;
         for (i, (objective, sense, rel_gap)) in levels.iter().enumerate() {
             let remaining = options.time_limit_s - start.elapsed().as_secs_f64();
             let share = level_share(remaining, levels.len() - i - 1, options.time_limit_s);
-            let proven = match (known.get(i).copied().flatten(), start_point.as_deref()) {
-                (Some(bound), Some(point)) if known_so_far => {
-                    self.met_by_start(objective, bound, point)
-                }
-                _ => None,
-            };
-            known_so_far &= proven.is_some();
-            let mut r = if let Some(r) = proven {
-                r
-            } else if share >= MIN_LEVEL_SECONDS || incumbent.is_none() {
+            let mut r = if share >= MIN_LEVEL_SECONDS || incumbent.is_none() {
                 let opts = MipOptions {
                     time_limit_s: share.max(MIN_LEVEL_SECONDS),
                     ..*options
@@ -377,33 +360,6 @@ impl MipModel {
             }
         }
         Ok(LexResult { levels: results })
-    }
-
-    /// The start point as a proven solution of a level, when its value there meets `bound`.
-    fn met_by_start(
-        &self,
-        objective: &Expression,
-        bound: f64,
-        point: &[(Variable, f64)],
-    ) -> Option<MipResult> {
-        let index = self.index();
-        let mut values = vec![0.0; self.order.len()];
-        for &(v, x) in point {
-            if let Some(&i) = index.get(&v) {
-                values[i] = x;
-            }
-        }
-        let value = evaluate(objective, &index, &values);
-        (relative_gap(value, bound) <= PROVEN_GAP).then(|| MipResult {
-            status: SolveStatus::Optimal,
-            objective: value,
-            bound: tighten(bound, value),
-            gap: relative_gap(value, tighten(bound, value)),
-            seconds: 0.0,
-            values,
-            reduced: Vec::new(),
-            index: std::sync::Arc::new(index),
-        })
     }
 
     /// A level not solved (no time left): no solution, no bound yet.

@@ -1,13 +1,11 @@
-//! A start for the national floor (T7), and bounds for its first two levels, from the county
-//! without the floor row.
+//! A start for the national floor (T7), from the county without the floor row, for when the
+//! floored part is not proven at once (see `engine::solve_component`).
 //!
-//! The floor row joins every school with an arc into one part, which HiGHS solves slowly.
-//! Without it the county splits into parts solved side by side; their plan meets every rule
-//! but the floor. Extra moves on the covers-nothing arcs the floor adds (eligible or key
-//! teachers who neither move nor cover anything at home) then meet the floor without
-//! touching the exchanges or the shortage. The relaxation's bounds hold for the floored
-//! model (it has fewer plans); when the start meets them, the exchanges and the shortage are
-//! proven without solving the county-wide model for them.
+//! Without the floor row the county splits into parts solved side by side; their plan meets
+//! every rule but the floor. Extra moves on the covers-nothing arcs the floor adds (eligible
+//! or key teachers who neither move nor cover anything at home) then meet the floor without
+//! touching the exchanges or the shortage: a start never worse than moving only whom the
+//! rules oblige.
 
 use std::collections::BTreeMap;
 
@@ -54,20 +52,11 @@ pub fn floor_start(
         .collect();
     let mut flows: BTreeMap<usize, u32> = BTreeMap::new();
     let mut stays: Vec<((usize, usize), u32)> = Vec::new();
-    let mut exchanges_bound = 0.0;
-    let mut shortage_bound = 0.0;
-    let mut exchanges_proven = true;
     for s in solved {
         let s = s?;
-        let (Some(l1), Some(l2)) = (s.levels.first(), s.levels.get(1)) else {
-            return Ok(None);
-        };
-        if !l2.status.has_solution() {
+        if !s.levels.get(1).is_some_and(|l| l.status.has_solution()) {
             return Ok(None);
         }
-        exchanges_bound += l1.bound;
-        shortage_bound += l2.bound;
-        exchanges_proven &= l1.status == crate::solve::mip::SolveStatus::Optimal;
         flows.extend(s.flows.iter().copied());
         stays.extend(s.stays.iter().copied());
     }
@@ -76,7 +65,7 @@ pub fn floor_start(
         || meet_floor(ctx, classes, arcs, floor, &mut flows, &mut stays, true);
     if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
         eprintln!(
-            "floor start: {} (needs {} eligible movers), exchanges bound {exchanges_bound}, shortage bound {shortage_bound} (proven exchanges: {exchanges_proven})",
+            "floor start: {} (needs {} eligible movers)",
             if met { "met" } else { "not met" },
             floor.min_eligible_movers
         );
@@ -87,10 +76,6 @@ pub fn floor_start(
     Ok(Some(Start {
         flows: flows.into_iter().collect(),
         stays,
-        known: vec![
-            Some(exchanges_bound),
-            exchanges_proven.then_some(shortage_bound),
-        ],
     }))
 }
 

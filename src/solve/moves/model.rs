@@ -64,16 +64,13 @@ pub struct FloorReq {
     pub key_share: f64,
 }
 
-/// A feasible plan of a component to start from, with bounds of its first levels proven
-/// on a relaxation (see `MipModel::solve_lexicographic_tolerant`).
+/// A feasible plan of a component to start from (the floor's start, see `floor_start`).
 #[derive(Debug, Clone, Default)]
 pub struct Start {
     /// (arc, flow).
     pub flows: Vec<(usize, u32)>,
     /// ((class, subject), count).
     pub stays: Vec<((usize, usize), u32)>,
-    /// Per level, a bound valid when the earlier levels reach theirs.
-    pub known: Vec<Option<f64>>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -85,21 +82,6 @@ pub fn solve_component(
     floor: Option<FloorReq>,
     levels: Levels,
     options: &MipOptions,
-) -> Result<ComponentSolution, MipError> {
-    solve_component_from(ctx, classes, arcs, comp, floor, levels, options, None)
-}
-
-/// [`solve_component`] from a feasible start.
-#[allow(clippy::too_many_arguments)]
-pub fn solve_component_from(
-    ctx: &Context,
-    classes: &[Class],
-    arcs: &[Arc],
-    comp: &Component,
-    floor: Option<FloorReq>,
-    levels: Levels,
-    options: &MipOptions,
-    start: Option<&Start>,
 ) -> Result<ComponentSolution, MipError> {
     let mut m = MipModel::new();
     // The flow model's LP is nearly integral; HiGHS's MIP presolve took longer than the
@@ -267,40 +249,7 @@ pub fn solve_component_from(
             (e, sense, gap)
         })
         .collect();
-    let warm = start.map(|st| {
-        let flow_of: BTreeMap<usize, u32> = st.flows.iter().copied().collect();
-        let stay_of: BTreeMap<(usize, usize), u32> = st.stays.iter().copied().collect();
-        let mut have: BTreeMap<(usize, usize), u32> = BTreeMap::new();
-        let mut point: Vec<(Variable, f64)> = Vec::new();
-        for &(ai, v) in &flow_vars {
-            let x = flow_of.get(&ai).copied().unwrap_or(0);
-            if let Some(k) = arcs[ai].subject {
-                *have.entry((arcs[ai].dest, k)).or_default() += x;
-            }
-            point.push((v, x as f64));
-        }
-        for &(key, v) in &stay_vars {
-            let x = stay_of.get(&key).copied().unwrap_or(0);
-            *have.entry((classes[key.0].school, key.1)).or_default() += x;
-            point.push((v, x as f64));
-        }
-        for &(key, d, v) in &short_vars {
-            let x = d.saturating_sub(have.get(&key).copied().unwrap_or(0));
-            point.push((v, x as f64));
-        }
-        point
-    });
-    // The relaxation's shortage bound leaves out the same constant as this model's.
-    let known: Vec<Option<f64>> = start
-        .map(|st| {
-            st.known
-                .iter()
-                .enumerate()
-                .map(|(i, b)| b.map(|b| if i == 1 { b - shortage_constant } else { b }))
-                .collect()
-        })
-        .unwrap_or_default();
-    let lex = m.solve_lexicographic_tolerant(&tolerant, options, warm.as_deref(), &known)?;
+    let lex = m.solve_lexicographic_tolerant(&tolerant, options, None)?;
     let shortage_level = match levels {
         Levels::All => 1,
         Levels::ShortageOnly => 0,

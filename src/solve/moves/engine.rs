@@ -100,6 +100,8 @@ struct Engine {
     basis: Option<Basis>,
     /// Whether the part carries the national floor's rows.
     has_floor: bool,
+    /// The levels solved.
+    levels: Levels,
     /// The LP bound of the first level from the LP-first pass, when it got that far.
     first_level_bound: Option<f64>,
     /// Head count of every class of the part.
@@ -301,6 +303,14 @@ pub fn solve_component(
         }
     }
     Ok(e.solution(levels, stats, incumbent.as_deref()))
+}
+
+/// Where the shortage sits among the levels solved.
+fn shortage_level(levels: Levels) -> usize {
+    match levels {
+        Levels::All => 1,
+        Levels::ShortageOnly => 0,
+    }
 }
 
 fn level_count(ctx: &Context, levels: Levels) -> usize {
@@ -552,6 +562,7 @@ impl Engine {
             fixed: Vec::new(),
             first_level_bound: None,
             has_floor: floor.is_some(),
+            levels,
             class_size: comp
                 .classes
                 .iter()
@@ -1193,7 +1204,7 @@ impl Engine {
     /// subject first, then by the subject's shortage weight. A start, not an optimum (the
     /// later levels choose again).
     fn fill_stays(&self, point: &mut [f64]) {
-        let shortage_level = 1.min(self.cands.first().map_or(0, |c| c.costs.len() - 1));
+        let shortage_level = shortage_level(self.levels);
         let mut left = self.class_size.clone();
         let mut need: BTreeMap<usize, f64> = BTreeMap::new();
         let mut weight: BTreeMap<usize, f64> = BTreeMap::new();
@@ -1317,10 +1328,7 @@ impl Engine {
         stats: Vec<LevelStat>,
         point: Option<&[f64]>,
     ) -> ComponentSolution {
-        let shortage_level = match levels {
-            Levels::All => 1,
-            Levels::ShortageOnly => 0,
-        };
+        let shortage_level = shortage_level(levels);
         let levels_out = stats
             .into_iter()
             .enumerate()

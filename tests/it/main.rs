@@ -19,6 +19,7 @@ mod plan_examples;
 mod report;
 mod rotate_examples;
 mod rotate_speed;
+mod short_limits;
 mod validate;
 mod verify;
 mod workflows;

@@ -363,6 +363,11 @@ fn unsolved(
     } else {
         bound
     };
+    // The Lagrangian bound can meet the heuristic grouping: that is a proof.
+    let status = match status {
+        SolveStatus::Feasible => SolveStatus::of_gap(objective, bound),
+        other => other,
+    };
     Solved {
         status,
         objective,
@@ -519,6 +524,10 @@ fn finish(
     } else {
         let mip_bound = if r.bound.is_finite() { r.bound } else { floor };
         mip_bound.max(floor).min(objective)
+    };
+    let status = match status {
+        SolveStatus::Feasible => SolveStatus::of_gap(objective, bound),
+        other => other,
     };
     Solved {
         status,

@@ -9,6 +9,7 @@
 
 pub mod arcs;
 pub mod classes;
+pub mod cover;
 pub mod engine;
 pub mod explain;
 pub mod extract;
@@ -609,33 +610,37 @@ fn plan_moves_with(
             &ctx, &classes, &arcs, floor,
         )));
     }
-    let flows: Vec<(usize, u32)> = sols.iter().flat_map(|s| s.flows.iter().copied()).collect();
-    let mut stays: Vec<((usize, usize), u32)> =
+    let mut flows: Vec<(usize, u32)> = sols.iter().flat_map(|s| s.flows.iter().copied()).collect();
+    let stays: Vec<((usize, usize), u32)> =
         sols.iter().flat_map(|s| s.stays.iter().copied()).collect();
+    let mut arcs = arcs;
     let mut levels = levels;
-    // A shortage level stopped short of proof leaves who covers what to the later levels,
-    // which do not care; the plan written lets them cover as well as they can.
-    if let Some(l) = levels
+    // A shortage level stopped short of proof leaves its incumbent's placement, and a move
+    // that covers nothing in the model may still fill a post where it arrives: the plan
+    // written places everyone who stays or arrives where they help most, and reports that.
+    let after = match levels
         .get_mut(1)
-        .filter(|l| l.status == SolveStatus::Feasible)
+        .filter(|l| l.status != SolveStatus::Optimal)
     {
-        let (better, value) = best_cover(&ctx, &classes, &arcs, &flows, options)?;
-        if value < l.objective - 1e-9 {
-            stays = better;
-            l.objective = value;
-            if relative_gap(l.objective, l.bound) <= PROVEN_GAP {
+        Some(l) => {
+            let cover = cover::best_cover(&ctx, &classes, &arcs, &flows, options)?;
+            flows = cover::apply(&mut arcs, &flows, &cover);
+            l.objective = cover.total();
+            if l.status == SolveStatus::Feasible && relative_gap(l.objective, l.bound) <= PROVEN_GAP
+            {
                 l.status = SolveStatus::Optimal;
             }
+            cover.by_subject
         }
-    }
+        None => extract::shortage_by_subject(&ctx, &classes, &arcs, &flows, &stays),
+    };
     let status = levels
         .iter()
         .map(|l| l.status)
         .reduce(SolveStatus::combine)
         .unwrap_or(SolveStatus::Infeasible);
     let moves = extract::extract_moves(&ctx, &classes, &arcs, &flows);
-    let after = extract::shortage_by_subject(&ctx, &classes, &arcs, &flows, &stays);
-    let before = shortage_before(&ctx, &classes, options)?;
+    let before = cover::best_cover(&ctx, &classes, &[], &[], options)?.by_subject;
     let mut shortage_by_subject = BTreeMap::new();
     for (k, name) in ctx.subjects.iter().enumerate() {
         let (b, a) = (before[k], after[k]);
@@ -671,101 +676,6 @@ fn narrower_pool(threads: u32) -> Option<rayon::ThreadPool> {
         .num_threads(wanted)
         .build()
         .ok()
-}
-
-/// ((class, subject), count) of members who stay and cover the subject.
-type Stays = Vec<((usize, usize), u32)>;
-
-/// Who covers which subject among those who stay, given the moves: the stays minimising the
-/// weighted shortage, and that shortage.
-fn best_cover(
-    ctx: &Context,
-    classes: &[Class],
-    arcs: &[Arc],
-    flows: &[(usize, u32)],
-    options: &MipOptions,
-) -> Result<(Stays, f64), Error> {
-    let mut left = classes.to_vec();
-    let mut demand = ctx.demand.clone();
-    for &(ai, x) in flows {
-        let a = &arcs[ai];
-        let c = &mut left[a.class];
-        c.teachers
-            .truncate(c.teachers.len().saturating_sub(x as usize));
-        if let Some(k) = a.subject
-            && let Some(d) = demand[a.dest].get_mut(&k)
-        {
-            *d = d.saturating_sub(x);
-        }
-    }
-    let after = Context {
-        inst: ctx.inst,
-        policy: ctx.policy,
-        grouping: ctx.grouping,
-        state: ctx.state,
-        subjects: ctx.subjects.clone(),
-        subject_index: ctx.subject_index.clone(),
-        demand,
-        weight: ctx.weight.clone(),
-        pairings: ctx.pairings.clone(),
-        partner_pairings: ctx.partner_pairings.clone(),
-        staff: ctx.staff.clone(),
-        caps: ctx.caps.clone(),
-        pins: ctx.pins,
-    };
-    let comp = Component {
-        schools: (0..ctx.inst.schools.len()).collect(),
-        classes: (0..left.len()).collect(),
-        arcs: Vec::new(),
-    };
-    let sol = model::solve_component(
-        &after,
-        &left,
-        &[],
-        &comp,
-        None,
-        Levels::ShortageOnly,
-        options,
-    )?;
-    let value = sol.levels.first().map_or(f64::INFINITY, |l| l.objective);
-    if !sol
-        .levels
-        .first()
-        .is_some_and(|l| l.status == SolveStatus::Optimal)
-    {
-        return Ok((Vec::new(), f64::INFINITY));
-    }
-    Ok((sol.stays, value))
-}
-
-/// Weighted shortage by subject after the returns with nobody moving; who covers which of
-/// their two subjects is still chosen optimally.
-fn shortage_before(
-    ctx: &Context,
-    classes: &[Class],
-    options: &MipOptions,
-) -> Result<Vec<f64>, Error> {
-    let comp = Component {
-        schools: (0..ctx.inst.schools.len()).collect(),
-        classes: (0..classes.len()).collect(),
-        arcs: Vec::new(),
-    };
-    let sol = model::solve_component(
-        ctx,
-        classes,
-        &[],
-        &comp,
-        None,
-        Levels::ShortageOnly,
-        options,
-    )?;
-    Ok(extract::shortage_by_subject(
-        ctx,
-        classes,
-        &[],
-        &[],
-        &sol.stays,
-    ))
 }
 
 /// Splits the county into parts no constraint links: schools joined by an arc, a group's

@@ -309,3 +309,44 @@ fn a_group_scope_plan_keeps_only_the_county_bounds_that_hold() {
     assert_eq!(merged.levels[1].status, SolveStatus::Feasible);
     assert_eq!(merged.status, SolveStatus::Feasible);
 }
+
+/// The placement written after the moves (`cover`): a mover on a "covers nothing" arc still
+/// fills a post where it arrives, and teachers with two subjects go where the weight is.
+#[test]
+fn cover_places_arrivals_and_stayers_where_they_help_most() {
+    let mut inst = tiny();
+    // D (S2) teaches chinese and math; S2 needs one of each; chinese weighs 3.
+    inst.teachers[3].second_subject = Some("math".into());
+    inst.reindex();
+    let mut p = no_exchanges();
+    p.rotation.subject_weight.insert("chinese".into(), 3.0);
+    let g = grouping(&inst, &["S1", "S2"]);
+    let state = RotationState::new(&inst, &p);
+    let ctx = Context::new(&inst, &p, &g, &state, &[]).expect("context");
+    let classes = classes::build_classes(&ctx, true);
+    let opts = MipOptions::default();
+    let before = cover::best_cover(&ctx, &classes, &[], &[], &opts).expect("cover");
+    // D covers chinese (3), math stays short (1).
+    assert_eq!(before.total(), 1.0);
+    let math = ctx.subject_index["math"];
+    assert_eq!(before.by_subject[math], 1.0);
+    // B (S1, math) moves to S2 on an arc the model says covers nothing.
+    let b = classes
+        .iter()
+        .position(|c| c.teachers.contains(&1))
+        .expect("B's class");
+    let mut arcs = vec![arcs::Arc {
+        class: b,
+        dest: 2,
+        kind: arcs::ArcKind::Transfer,
+        subject: None,
+        km: 5.0,
+        ub: 1,
+    }];
+    let flows = vec![(0, 1)];
+    let after = cover::best_cover(&ctx, &classes, &arcs, &flows, &opts).expect("cover");
+    assert_eq!(after.total(), 0.0);
+    let written = cover::apply(&mut arcs, &flows, &after);
+    assert_eq!(written.len(), 1);
+    assert_eq!(arcs[written[0].0].subject, Some(math));
+}

@@ -108,23 +108,42 @@ fn summary_for_step(dir: &Path, keep: &[&str], policy: &Policy, opts: &RunOption
     summary
 }
 
-/// A step that ended without a plan: its status block, with the explanation under `reason`.
-fn failed_block(status: SolveStatus, why: &str) -> Value {
+/// A step that ended without a plan: its status block, the names of its levels (a
+/// lexicographic step), and the explanation under `reason`.
+fn failed_block(status: SolveStatus, levels: &[&str], why: &str) -> Value {
     let mut m = step_block(status, Value::Null, Value::Null, Value::Null, 0.0);
+    if !levels.is_empty() {
+        m.insert(
+            "levels".into(),
+            Value::Array(
+                levels
+                    .iter()
+                    .map(|l| Value::String(l.to_string()))
+                    .collect(),
+            ),
+        );
+    }
     m.insert("reason".into(), Value::String(why.to_string()));
     Value::Object(m)
 }
 
 /// Records a step that found no plan (infeasible, or no solution in time) in `summary`,
-/// saves it, and returns the error the run ends with.
-fn record_failure(dir: &Path, mut summary: Summary, step: &str, e: Error) -> Error {
+/// saves it, and returns the error the run ends with. `levels`: the step's level names,
+/// empty for the groups step.
+fn record_failure(
+    dir: &Path,
+    mut summary: Summary,
+    step: &str,
+    levels: &[&str],
+    e: Error,
+) -> Error {
     let status = match &e {
         Error::Infeasible(_) => SolveStatus::Infeasible,
         Error::TimeLimit(_) => SolveStatus::TimeLimit,
         _ => return e,
     };
     let why = e.to_string();
-    summary.set(step, failed_block(status, &why));
+    summary.set(step, failed_block(status, levels, &why));
     if let Err(source) = summary.save(dir) {
         return Error::Write {
             path: dir.join(SUMMARY),
@@ -163,7 +182,7 @@ pub fn step_groups(
         Ok(o) => o,
         Err(e) => {
             remove_stale(dir, &[GROUPS])?;
-            return Err(record_failure(dir, summary, "groups", e));
+            return Err(record_failure(dir, summary, "groups", &[], e));
         }
     };
     plan_files::write_groups(dir, &outcome.rows).map_err(Error::write(dir.join(GROUPS)))?;
@@ -226,7 +245,13 @@ pub fn step_pair(
                 opts.mip(policy).time_limit_s
             )),
         };
-        return Err(record_failure(dir, summary, "pairing", e));
+        return Err(record_failure(
+            dir,
+            summary,
+            "pairing",
+            &crate::solve::pairing::model::LEVELS,
+            e,
+        ));
     }
     let school_level = policy.pairing.level == PairingLevel::School;
     plan_files::write_pairings(dir, &out.rows, school_level)
@@ -302,7 +327,8 @@ fn step_rotate_pinned(
         Ok(out) => out,
         Err(e) => {
             remove_stale(dir, &[plan_files::MOVES, plan_files::RETURNS])?;
-            return Err(record_failure(dir, summary, "rotation", e));
+            let levels = crate::solve::moves::level_names(policy, pins.previous.is_some());
+            return Err(record_failure(dir, summary, "rotation", &levels, e));
         }
     };
     crate::report::reasons::fill_reasons(
@@ -455,6 +481,7 @@ mod tests {
             dir.path(),
             Summary::default(),
             "rotation",
+            &["exchanges", "shortage", "teachers_moved", "km"],
             Error::TimeLimit("rotation: no plan of moves found within 0.5 s".into()),
         );
         assert_eq!(e.exit_code(), crate::error::exit::TIME_LIMIT);
@@ -462,6 +489,7 @@ mod tests {
         let block = s.root.get("rotation").expect("rotation block");
         assert_eq!(block["status"], "time_limit");
         assert!(block["objective"].is_null() && block["bound"].is_null());
+        assert_eq!(block["levels"][3], "km");
         assert!(
             block["reason"]
                 .as_str()

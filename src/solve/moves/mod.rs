@@ -583,19 +583,15 @@ fn plan_moves_with(
             );
         }
     }
-    let mut level_names = LEVELS.to_vec();
     let (classes, arcs) =
         match cv_run.map(|r| indicators::fallback(&ctx, r, &classes, &arcs, &sols)) {
             Some(run) => {
                 sols = vec![run.solution];
-                level_names.insert(2, indicators::CV_LEVEL);
                 (run.classes, run.arcs)
             }
             None => (classes, arcs),
         };
-    if pins.previous.is_some() {
-        level_names.push(CHANGES_LEVEL);
-    }
+    let level_names = level_names(policy, pins.previous.is_some());
     let levels = merge_levels(&sols, level_names.len());
     let status = levels
         .iter()
@@ -662,6 +658,19 @@ fn plan_moves_with(
         arcs: arcs.len(),
         level_names,
     })
+}
+
+/// The names of the moves levels, in order (SPEC Objectives): the cv level when the policy
+/// turns it on, the changes level when a published plan is given.
+pub fn level_names(policy: &Policy, previous: bool) -> Vec<&'static str> {
+    let mut names = LEVELS.to_vec();
+    if policy.indicators.minimise_cv_excess {
+        names.insert(2, indicators::CV_LEVEL);
+    }
+    if previous {
+        names.push(CHANGES_LEVEL);
+    }
+    names
 }
 
 /// A pool of `threads` workers when `[solver] threads` asks for fewer than the current pool

@@ -691,11 +691,17 @@ impl Engine {
             rounds += 1;
             // Without the floor the first level places only exchanges, so the shortage
             // level's first solve starts far from its optimum, where dual simplex is the
-            // faster (0.65 s against 2.1 s on a 1,200-school county). Every other solve
-            // resumes a basis that is already primal feasible (see `build`), and so does this
-            // one under the floor, whose first level already moves a tenth of the eligible
-            // teachers (primal 1.3 s against dual 2.3 s on Hezhang).
-            let strategy = if level == 1 && rounds == 1 && !self.has_floor {
+            // faster (0.65 s against 2.1 s on a 1,200-school county). The km level's first
+            // solve too: its new costs leave a basis whose transfers are placed by chance
+            // (dual: 1.2 s against 2.9 s on Hezhang county-wide, 0.7 s against 0.95 s on
+            // Hezhang under the floor, 2.0 s against 3.1 s on the 1,200-school county). Every
+            // other solve resumes a basis that is already primal feasible and near its
+            // optimum (see `build`), and so does the shortage level's under the floor, whose
+            // first level already moves a tenth of the eligible teachers (primal 1.3 s
+            // against dual 2.3 s on Hezhang).
+            let first_shortage = level == 1 && !self.has_floor;
+            let first_km = level == 3 && self.levels == Levels::All;
+            let strategy = if rounds == 1 && (first_shortage || first_km) {
                 1
             } else {
                 4

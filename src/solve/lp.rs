@@ -27,6 +27,22 @@ pub struct Basis {
     rows: Vec<HighsInt>,
 }
 
+impl Basis {
+    /// The same basis after [`LiveModel::delete_cols`] removed the columns `gone` marks.
+    pub fn without_cols(&self, gone: &[bool]) -> Basis {
+        Basis {
+            cols: self
+                .cols
+                .iter()
+                .enumerate()
+                .filter(|&(c, _)| !gone.get(c).copied().unwrap_or(false))
+                .map(|(_, &s)| s)
+                .collect(),
+            rows: self.rows.clone(),
+        }
+    }
+}
+
 /// A HiGHS instance holding one model, minimised.
 pub struct LiveModel {
     ptr: *mut c_void,
@@ -337,6 +353,22 @@ impl LiveModel {
         // SAFETY: arrays sized to the model.
         let s = unsafe { Highs_getBasis(self.ptr, cols.as_mut_ptr(), rows.as_mut_ptr()) };
         (s != kHighsStatusError).then_some(Basis { cols, rows })
+    }
+
+    /// Deletes the columns `set` (ascending); the others keep their order and move down.
+    /// HiGHS keeps its basis valid when every deleted column is nonbasic.
+    pub fn delete_cols(&mut self, set: &[usize]) -> Result<(), MipError> {
+        if set.is_empty() {
+            return Ok(());
+        }
+        let index: Vec<HighsInt> = set.iter().map(|&c| count(c)).collect::<Result<_, _>>()?;
+        // SAFETY: ascending indices of existing columns.
+        check(
+            unsafe { Highs_deleteColsBySet(self.ptr, count(index.len())?, index.as_ptr()) },
+            "delete columns",
+        )?;
+        self.cols -= set.len();
+        Ok(())
     }
 
     /// Restores a basis taken before columns and rows were appended: a new column is

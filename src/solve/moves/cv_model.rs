@@ -78,9 +78,11 @@ pub(crate) struct CountyModel<'a> {
     search: Option<Search>,
 }
 
-/// The search's exact form of the variance with every mean held at X̄⁰: per touched
-/// position, binaries λ_{i,n} choosing its count n in a window around the count before, so
-/// Σ w_i·(X_i − X̄⁰)² is linear in them; per term, u ≥ that variance − (c·X̄⁰)².
+/// The search's exact form of the variance about X̄⁰: per touched position, binaries
+/// λ_{i,n} choosing its count n in a window around the counts before and in the start, so
+/// V = Σ w_i·(X_i − X̄⁰)² is linear in them. With the mean m = X̄⁰ + δ, S² = V − δ², so
+/// S² − c²·m² = V − c²·X̄⁰² − 2c²·X̄⁰·δ − (1 + c²)·δ²; per term, u ≥ the linear part of that,
+/// an upper estimate: a plan with u = 0 has S ≤ c·m, its term 0.
 struct Search {
     /// Per term: (position, first λ column, lowest count, number of counts).
     lambdas: Vec<Vec<(usize, usize, f64, usize)>>,
@@ -478,7 +480,9 @@ impl<'a> CountyModel<'a> {
                         point[col + q as usize] = 1.0;
                     }
                 }
-                point[search.u[k]] = (variance - (term.threshold * m0).powi(2)).max(0.0);
+                let c2 = term.threshold * term.threshold;
+                let delta = point[self.cols[k].m] - m0;
+                point[search.u[k]] = (variance - c2 * m0 * m0 - 2.0 * c2 * m0 * delta).max(0.0);
             }
         }
         point
@@ -553,17 +557,19 @@ impl<'a> CountyModel<'a> {
 
     /// Starts the search's exact-variance model (see [`Search`]): the objective becomes
     /// Σ_k u_k / (2·c·X̄⁰²), E's first-order size near the threshold; a plan with objective
-    /// 0 has E = 0. Plans outside the windows, or moving a mean, are left out: a heuristic.
-    pub(crate) fn begin_search(&mut self) -> Result<(), MipError> {
+    /// 0 has E = 0. Plans outside the windows are left out: a
+    /// heuristic, its plans are judged by their true E.
+    pub(crate) fn begin_search(&mut self, start: &[f64]) -> Result<(), MipError> {
         let first = self.num_cols();
+        let at_start = self.counts_at(start);
         let mut lambdas = Vec::new();
         let mut next = first;
         for (k, term) in self.terms.iter().enumerate() {
             let mut per = Vec::new();
             for &i in self.cols[k].x.keys() {
-                let n0 = term.counts_before[i];
-                let lo = (n0 - SEARCH_FEWER).max(0.0);
-                let count = (n0 + SEARCH_MORE - lo) as usize + 1;
+                let (n0, n1) = (term.counts_before[i], at_start[k][i].round());
+                let lo = (n0.min(n1) - SEARCH_FEWER).max(0.0);
+                let count = (n0.max(n1) + SEARCH_MORE - lo) as usize + 1;
                 per.push((i, next, lo, count));
                 next += count;
             }
@@ -603,12 +609,13 @@ impl<'a> CountyModel<'a> {
                 variance
                     .extend((0..count).map(|q| (col + q, term.weight(i) * (x_of(q) - m0).powi(2))));
             }
+            // u ≥ V − c²·X̄⁰² − 2c²·X̄⁰·δ, which is S² − c²·m² plus (1 + c²)·δ² ≥ 0.
+            let c2 = term.threshold * term.threshold;
             variance.push((u[k], -1.0));
+            variance.push((self.cols[k].m, -2.0 * c2 * m0));
             rows.push(self.model.num_rows());
-            let limit = (term.threshold * m0).powi(2) - constant;
+            let limit = -c2 * m0 * m0 - constant;
             self.model.add_row(f64::NEG_INFINITY, limit, &variance)?;
-            let m = self.cols[k].m;
-            self.model.set_col_bounds(&[m], &[m0], &[m0])?;
         }
         for j in first..first + n_new {
             self.integer.push(!u.contains(&j));
@@ -642,10 +649,7 @@ impl<'a> CountyModel<'a> {
         for &c in &search.cols {
             self.integer[c] = false;
         }
-        let ms: Vec<usize> = self.cols.iter().map(|c| c.m).collect();
-        let lower = vec![0.0; ms.len()];
-        let upper = vec![f64::INFINITY; ms.len()];
-        self.model.set_col_bounds(&ms, &lower, &upper)
+        Ok(())
     }
 
     /// Holds every flow that changes no modelled count at most at its value in `point`

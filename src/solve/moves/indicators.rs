@@ -30,7 +30,7 @@ pub const TOLERANCE: f64 = 1e-6;
 
 /// Shares of the round's time: the search among counted teachers' moves, the LP bound
 /// (of what the search left), and what the later levels keep back.
-const HEURISTIC_SHARE: f64 = 0.3;
+const HEURISTIC_SHARE: f64 = 0.6;
 const LP_SHARE: f64 = 0.3;
 const LATER_SHARE: f64 = 0.25;
 
@@ -360,7 +360,7 @@ fn solve_round(
     cm.set_objective(None)?;
     if let Some(start) = best.clone().filter(|_| best_e > TOLERANCE) {
         let frozen = cm.freeze_uncounted(&start)?;
-        cm.begin_search()?;
+        cm.begin_search(&start)?;
         let now = Instant::now();
         let until = now
             + cv_deadline

@@ -623,7 +623,7 @@ impl<'a> CountyModel<'a> {
         }
         let mut cost = vec![0.0; self.num_cols()];
         for (k, term) in self.terms.iter().enumerate() {
-            cost[u[k]] = 1.0 / (2.0 * term.threshold * term.mean_before * term.mean_before);
+            cost[u[k]] = 1.0 / search_scale(term);
         }
         self.model.set_costs(&cost)?;
         self.search = Some(Search {
@@ -632,6 +632,38 @@ impl<'a> CountyModel<'a> {
             rows,
             cols: (first..first + n_new).collect(),
         });
+        Ok(())
+    }
+
+    /// The search's objective Σ_k u_k / (2·c·X̄⁰²) at a completed point (0 outside a
+    /// search).
+    pub(crate) fn search_estimate(&self, point: &[f64]) -> f64 {
+        let Some(search) = &self.search else {
+            return 0.0;
+        };
+        self.terms
+            .iter()
+            .zip(&search.u)
+            .map(|(term, &u)| point[u] / search_scale(term))
+            .sum()
+    }
+
+    /// Keeps the search's objective at most `limit` (a row dropped with the search).
+    pub(crate) fn cap_search_estimate(&mut self, limit: f64) -> Result<(), MipError> {
+        let Some(search) = &self.search else {
+            return Ok(());
+        };
+        let entries: Vec<(usize, f64)> = self
+            .terms
+            .iter()
+            .zip(&search.u)
+            .map(|(term, &u)| (u, 1.0 / search_scale(term)))
+            .collect();
+        let row = self.model.num_rows();
+        self.model.add_row(f64::NEG_INFINITY, limit, &entries)?;
+        if let Some(search) = &mut self.search {
+            search.rows.push(row);
+        }
         Ok(())
     }
 
@@ -793,6 +825,12 @@ impl<'a> CountyModel<'a> {
         self.settle_shortages(&mut point);
         self.complete(point)
     }
+}
+
+/// u's scale in the search's objective: 2·c·X̄⁰², so that u / scale ≈ the term of E near
+/// the threshold (S − c·m ≈ (S² − c²·m²) / (2·c·m)).
+fn search_scale(term: &Term) -> f64 {
+    2.0 * term.threshold * term.mean_before * term.mean_before
 }
 
 /// Whether the teachers of `class` count in `term` (uniform after the classes are split).

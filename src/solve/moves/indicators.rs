@@ -33,6 +33,8 @@ pub const TOLERANCE: f64 = 1e-6;
 const HEURISTIC_SHARE: f64 = 0.6;
 const LP_SHARE: f64 = 0.3;
 const LATER_SHARE: f64 = 0.25;
+/// Share of a later level's time for its search among counted teachers' moves.
+const LATER_SEARCH_SHARE: f64 = 0.3;
 
 /// The name of the level in `levels`.
 pub const CV_LEVEL: &str = "cv_excess";
@@ -481,22 +483,27 @@ fn solve_round(
         cm.set_objective(Some(level))?;
         let rel_gap = if level == 3 { KM_REL_GAP } else { 0.0 };
         let mut level_bound = cm.box_bound(level);
-        loop {
-            let run = cm.mip(Some(&best), rel_gap, level_deadline)?;
-            if run.bound.is_finite() {
-                level_bound = level_bound.max(run.bound);
-            }
-            let Some(p) = run.point else { break };
-            let c = cm.counts_at(&p);
-            if cm.excess(&c) <= e_star + TOLERANCE + 1e-9 {
-                if cm.value_at(level, &p) <= cm.value_at(level, &best) {
-                    best = p;
-                }
-                break;
-            }
-            if cm.add_cuts(&c, Some(&p))? == 0 || Instant::now() >= level_deadline {
-                break;
-            }
+        // First among the counted teachers' moves with the search's exact variance (a quick,
+        // good plan to start from), then over every move for the bound.
+        let now = Instant::now();
+        let search_until = now
+            + level_deadline
+                .saturating_duration_since(now)
+                .mul_f64(LATER_SEARCH_SHARE);
+        let n = cm.cands.len();
+        let frozen = cm.freeze_uncounted(&best)?;
+        cm.begin_search(&best)?;
+        let mut start = cm.complete(best[..n].to_vec());
+        // The search's estimate of E no worse than the plan's: with E* = 0, that is E = 0.
+        cm.cap_search_estimate(cm.search_estimate(&start) + 1e-9)?;
+        cm.set_objective(Some(level))?;
+        improve_level(&mut cm, level, rel_gap, &mut start, e_star, search_until)?;
+        cm.end_search()?;
+        cm.thaw(&frozen)?;
+        best = cm.complete(start[..n].to_vec());
+        let b = improve_level(&mut cm, level, rel_gap, &mut best, e_star, level_deadline)?;
+        if b.is_finite() {
+            level_bound = level_bound.max(b);
         }
         let value = cm.value_at(level, &best);
         cm.pin(level, value + pin_slack(value))?;
@@ -541,6 +548,44 @@ fn debug(msg: &str) {
     if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
         eprintln!("{msg}");
     }
+}
+
+/// Branch and bound of a later `level` from `best`, with cuts at each plan whose true E
+/// breaks the cv level's pin, until a plan keeps it (then the better of it and `best` is
+/// `best`) or `until`. Returns HiGHS's bound of the last search (NaN without one): every
+/// search is a relaxation of the level, so it bounds the level's optimum when the model
+/// holds every plan (not while flows are frozen).
+fn improve_level(
+    cm: &mut CountyModel,
+    level: usize,
+    rel_gap: f64,
+    best: &mut Point,
+    e_star: f64,
+    until: Instant,
+) -> Result<f64, MipError> {
+    let mut bound = f64::NAN;
+    loop {
+        let run = cm.mip(Some(best), rel_gap, until)?;
+        if run.bound.is_finite() {
+            bound = if bound.is_nan() {
+                run.bound
+            } else {
+                bound.max(run.bound)
+            };
+        }
+        let Some(p) = run.point else { break };
+        let c = cm.counts_at(&p);
+        if cm.excess(&c) <= e_star + TOLERANCE + 1e-9 {
+            if cm.value_at(level, &p) <= cm.value_at(level, best) {
+                *best = p;
+            }
+            break;
+        }
+        if cm.add_cuts(&c, Some(&p))? == 0 || Instant::now() >= until {
+            break;
+        }
+    }
+    Ok(bound)
 }
 
 /// What the cv pipeline hands back to [`super::plan_moves_with`].

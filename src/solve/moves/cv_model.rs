@@ -42,6 +42,10 @@ const SEED_SPREAD: [f64; 4] = [0.9, 1.0, 1.1, 1.25];
 const SEARCH_FEWER: f64 = 3.0;
 const SEARCH_MORE: f64 = 4.0;
 
+/// HiGHS's share of effort on primal heuristics during the search, and its default.
+const SEARCH_HEURISTIC_EFFORT: f64 = 0.3;
+const DEFAULT_HEURISTIC_EFFORT: f64 = 0.05;
+
 /// Reduced costs are trusted to this (HiGHS's dual feasibility tolerance is 1e-7).
 const RC_EPS: f64 = 1e-6;
 
@@ -420,9 +424,9 @@ impl<'a> CountyModel<'a> {
         model_point: Option<&[f64]>,
     ) -> Result<usize, MipError> {
         let before = self.cuts;
-        for k in 0..self.terms.len() {
+        for (k, term_counts) in counts.iter().enumerate().take(self.terms.len()) {
             let term = self.terms[k];
-            let x = term.values(&counts[k]);
+            let x = term.values(term_counts);
             if let Some(p) = model_point {
                 let c = &self.cols[k];
                 let (s, m) = (p[c.s], p[c.m]);
@@ -437,7 +441,7 @@ impl<'a> CountyModel<'a> {
                     self.cut(k, i, r)?;
                 }
             }
-            let (mean, sd) = term.mean_sd(&counts[k]);
+            let (mean, sd) = term.mean_sd(term_counts);
             if sd > 1e-12 {
                 for (i, xi) in x.iter().enumerate() {
                     self.cut(k, i, (xi - mean) / sd)?;
@@ -626,6 +630,9 @@ impl<'a> CountyModel<'a> {
             cost[u[k]] = 1.0 / search_scale(term);
         }
         self.model.set_costs(&cost)?;
+        // The search is for plans, not proofs.
+        self.model
+            .set_float("mip_heuristic_effort", SEARCH_HEURISTIC_EFFORT)?;
         self.search = Some(Search {
             lambdas,
             u,
@@ -681,7 +688,8 @@ impl<'a> CountyModel<'a> {
         for &c in &search.cols {
             self.integer[c] = false;
         }
-        Ok(())
+        self.model
+            .set_float("mip_heuristic_effort", DEFAULT_HEURISTIC_EFFORT)
     }
 
     /// Holds every flow that changes no modelled count at most at its value in `point`

@@ -30,7 +30,7 @@ pub const TOLERANCE: f64 = 1e-6;
 
 /// Shares of the round's time: the search among counted teachers' moves, the LP bound
 /// (of what the search left), and what the later levels keep back.
-const HEURISTIC_SHARE: f64 = 0.6;
+const HEURISTIC_SHARE: f64 = 0.8;
 const LP_SHARE: f64 = 0.3;
 const LATER_SHARE: f64 = 0.25;
 /// Share of a later level's time for its search among counted teachers' moves.
@@ -212,7 +212,9 @@ fn outcomes(
 ) -> Vec<Outcome> {
     let inst = ctx.inst;
     let mut out = vec![Outcome::Idle; inst.teachers.len()];
-    let mut by_class: BTreeMap<usize, (Vec<(usize, u32)>, Vec<(usize, u32)>)> = BTreeMap::new();
+    // Per class: (arc, flow) and (subject, count staying to cover it).
+    type Doings = (Vec<(usize, u32)>, Vec<(usize, u32)>);
+    let mut by_class: BTreeMap<usize, Doings> = BTreeMap::new();
     for &(ai, x) in flows {
         by_class.entry(arcs[ai].class).or_default().0.push((ai, x));
     }
@@ -420,7 +422,10 @@ fn solve_round(
             ));
         }
     }
-    while best_e - bound > TOLERANCE && Instant::now() < cv_deadline {
+    // HiGHS checks its time limit between nodes: a model whose LP did not finish in its
+    // share would overrun the limit at the root and leave the later levels nothing.
+    let full_fits = lp_bound.is_some();
+    while full_fits && best_e - bound > TOLERANCE && Instant::now() < cv_deadline {
         let run = cm.mip(best.as_deref(), 0.0, cv_deadline)?;
         if run.bound.is_finite() && run.optimal {
             bound = bound.max(run.bound.min(best_e));
@@ -501,9 +506,11 @@ fn solve_round(
         cm.end_search()?;
         cm.thaw(&frozen)?;
         best = cm.complete(start[..n].to_vec());
-        let b = improve_level(&mut cm, level, rel_gap, &mut best, e_star, level_deadline)?;
-        if b.is_finite() {
-            level_bound = level_bound.max(b);
+        if full_fits {
+            let b = improve_level(&mut cm, level, rel_gap, &mut best, e_star, level_deadline)?;
+            if b.is_finite() {
+                level_bound = level_bound.max(b);
+            }
         }
         let value = cm.value_at(level, &best);
         cm.pin(level, value + pin_slack(value))?;
@@ -673,7 +680,9 @@ pub fn fallback(
     debug(&format!(
         "fallback: default plan E {e_default}, cv plan E {e_run}"
     ));
-    if same_first_levels && e_default >= e_run {
+    // On a tie the default plan is kept: its later levels were proven among all plans
+    // optimal at the first two levels, so also among those with its E.
+    if same_first_levels && e_default > e_run + 1e-12 {
         return run;
     }
     let cv_stat = LevelStat {

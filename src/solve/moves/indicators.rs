@@ -488,6 +488,14 @@ fn solve_round(
         cm.set_objective(Some(level))?;
         let rel_gap = if level == 3 { KM_REL_GAP } else { 0.0 };
         let mut level_bound = cm.box_bound(level);
+        // Every plan here is optimal at the first two levels, so the default run's bound on
+        // the teachers moved among those plans holds too, once it proved those levels.
+        if level == 2 && first.iter().all(|l| l.status == SolveStatus::Optimal) {
+            let default_moved = super::merge_levels(default.sols, 3)[2];
+            if default_moved.status.has_solution() && default_moved.bound.is_finite() {
+                level_bound = level_bound.max(default_moved.bound);
+            }
+        }
         // First among the counted teachers' moves with the search's exact variance (a quick,
         // good plan to start from), then over every move for the bound.
         let now = Instant::now();

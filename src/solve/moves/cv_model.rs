@@ -10,11 +10,15 @@
 //! cuts, as an LP or as a MIP, is a valid lower bound on E; cuts are rows added to the live
 //! model, so each re-solve starts from the last basis.
 //!
-//! The level is solved in two phases. The LP with the cut loop gives the bound E_LP. Then
-//! the reduced costs of that LP fix at 0 every column that would lift any plan above the
-//! incumbent's E (the default plan's, or better), and HiGHS's branch and bound runs on what
-//! is left, from the incumbent, cuts added at each plan it returns, until the plan's true E
-//! and the model's bound agree within [`TOLERANCE`].
+//! The level is solved in phases. A search ([`CountyModel::begin_search`]) among the moves
+//! of counted teachers, the other flows held at most at the incumbent's, with the variance
+//! exact in binaries, finds low-E plans fast (the LP below cannot: on a county its optimum
+//! spreads key teachers fractionally and reaches E = 0); its bound proves nothing. The LP
+//! with the cut loop gives the bound E_LP. Then the reduced costs of that LP fix at 0 every
+//! column that would lift any plan above the incumbent's E (the default plan's, or better),
+//! and HiGHS's branch and bound runs on what is left, from the incumbent, cuts added at each
+//! plan it returns, until the plan's true E and the model's bound agree within
+//! [`TOLERANCE`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;

@@ -444,6 +444,25 @@ impl LiveModel {
         }
     }
 
+    /// Column duals (reduced costs) of the last LP solve.
+    pub fn reduced_costs(&self) -> Vec<f64> {
+        let mut cols = vec![0.0; self.cols];
+        let mut col_dual = vec![0.0; self.cols];
+        let mut rows = vec![0.0; self.rows];
+        let mut row_dual = vec![0.0; self.rows];
+        // SAFETY: arrays sized to the model.
+        unsafe {
+            Highs_getSolution(
+                self.ptr,
+                cols.as_mut_ptr(),
+                col_dual.as_mut_ptr(),
+                rows.as_mut_ptr(),
+                row_dual.as_mut_ptr(),
+            );
+        }
+        col_dual
+    }
+
     /// Column values and row duals of the last solve.
     pub fn solution(&self) -> (Vec<f64>, Vec<f64>) {
         let mut cols = vec![0.0; self.cols];

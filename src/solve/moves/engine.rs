@@ -33,7 +33,7 @@ use crate::solve::mip::{
 
 /// What a column of the model stands for.
 #[derive(Debug, Clone, Copy)]
-enum Var {
+pub(crate) enum Var {
     /// Members of `class` who stay and cover `subject`.
     Stay {
         class: usize,
@@ -49,19 +49,19 @@ enum Var {
     },
 }
 
-struct Candidate {
-    var: Var,
+pub(crate) struct Candidate {
+    pub(crate) var: Var,
     /// A transfer no rule obliges (no lock, no floor): a plan stays feasible without it.
-    optional: bool,
-    upper: f64,
+    pub(crate) optional: bool,
+    pub(crate) upper: f64,
     /// Rows of the structural constraints and this column's entries in them.
-    rows: Vec<(usize, f64)>,
+    pub(crate) rows: Vec<(usize, f64)>,
     /// Cost per level, every level minimised (a maximised level is negated).
-    costs: Vec<f64>,
+    pub(crate) costs: Vec<f64>,
 }
 
 impl Candidate {
-    fn integer(&self) -> bool {
+    pub(crate) fn integer(&self) -> bool {
         !matches!(self.var, Var::Short { .. })
     }
 }
@@ -334,6 +334,233 @@ enum LevelOutcome {
     },
 }
 
+/// A part's candidates (every column the model may use) and its structural rows.
+pub(crate) struct Candidates {
+    pub(crate) cands: Vec<Candidate>,
+    pub(crate) row_lower: Vec<f64>,
+    pub(crate) row_upper: Vec<f64>,
+    /// Row of each class a move lock obliges to move.
+    pub(crate) lock_row: BTreeMap<usize, usize>,
+    /// Shortage of demand no variable can cover (outside the objective).
+    pub(crate) shortage_constant: f64,
+    pub(crate) changes_constant: f64,
+}
+
+/// The candidates and rows of the model of `comp` (shared with the cv level's county
+/// model, which adds its own columns and rows to them).
+pub(crate) fn build_candidates(
+    ctx: &Context,
+    classes: &[Class],
+    arcs: &[Arc],
+    comp: &Component,
+    floor: Option<FloorReq>,
+    levels: Levels,
+) -> Candidates {
+    let n_levels = level_count(ctx, levels);
+    let all = levels == Levels::All;
+    let mut cands: Vec<Candidate> = Vec::new();
+    let mut row_lower: Vec<f64> = Vec::new();
+    let mut row_upper: Vec<f64> = Vec::new();
+    let mut new_row = |lo: f64, hi: f64| {
+        row_lower.push(lo);
+        row_upper.push(hi);
+        row_lower.len() - 1
+    };
+    // Which (school, subject) pairs have a supply term, and how many terms each class
+    // has: the rows the model needs follow from the full arc set, whatever is priced in.
+    let mut class_terms: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut supplied: BTreeMap<(usize, usize), ()> = BTreeMap::new();
+    for &ci in &comp.classes {
+        let c = &classes[ci];
+        for &k in &c.subjects {
+            if ctx.demand[c.school].get(&k).copied().unwrap_or(0) > 0 {
+                *class_terms.entry(ci).or_default() += 1;
+                supplied.insert((c.school, k), ());
+            }
+        }
+    }
+    let mut cap_ub: BTreeMap<usize, u64> = BTreeMap::new();
+    let mut pair_ub: BTreeMap<(usize, bool), u64> = BTreeMap::new();
+    for &ai in &comp.arcs {
+        let a = &arcs[ai];
+        *class_terms.entry(a.class).or_default() += 1;
+        if let Some(k) = a.subject {
+            supplied.insert((a.dest, k), ());
+        }
+        match a.kind {
+            ArcKind::Transfer => {
+                if let Some(g) = ctx.grouping.school_group[classes[a.class].school] {
+                    *cap_ub.entry(g).or_default() += a.ub as u64;
+                }
+            }
+            ArcKind::Exchange { pairing, to_helper } => {
+                *pair_ub.entry((pairing, to_helper)).or_default() += a.ub as u64;
+            }
+        }
+    }
+    let class_row: BTreeMap<usize, usize> = class_terms
+        .iter()
+        .filter(|&(_, &n)| n > 1)
+        .map(|(&ci, _)| (ci, new_row(f64::NEG_INFINITY, classes[ci].size() as f64)))
+        .collect();
+    let lock_row: BTreeMap<usize, usize> = comp
+        .classes
+        .iter()
+        .filter(|&&ci| all && ctx.pins.move_to(&classes[ci]).is_some())
+        .map(|&ci| (ci, new_row(1.0, 1.0)))
+        .collect();
+    let cap_row: BTreeMap<usize, usize> = cap_ub
+        .iter()
+        .filter(|&(&g, &ub)| ub > ctx.caps[g] as u64)
+        .map(|(&g, _)| (g, new_row(f64::NEG_INFINITY, ctx.caps[g] as f64)))
+        .collect();
+    let n_ex = ctx.policy.rotation.exchanges_per_pairing as u64;
+    let pair_row: BTreeMap<(usize, bool), usize> = pair_ub
+        .iter()
+        .filter(|&(_, &ub)| ub > n_ex)
+        .map(|(&key, _)| (key, new_row(f64::NEG_INFINITY, n_ex as f64)))
+        .collect();
+    let floor_rows = floor.map(|f| {
+        let eligible = new_row(f.min_eligible_movers as f64, f64::INFINITY);
+        let key = (f.key_share > 0.0).then(|| new_row(0.0, f64::INFINITY));
+        (eligible, key, f.key_share)
+    });
+    let mut supply_row: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut shortage_constant = 0.0;
+    for &s in &comp.schools {
+        for (&k, &d) in &ctx.demand[s] {
+            if d == 0 {
+                continue;
+            }
+            if supplied.contains_key(&(s, k)) {
+                supply_row.insert((s, k), new_row(d as f64, f64::INFINITY));
+            } else {
+                shortage_constant += ctx.weight[k] * d as f64;
+            }
+        }
+    }
+    let level_costs = |exchange: f64, shortage: f64, moved: f64, km: f64, change: f64| {
+        let mut v = match levels {
+            Levels::All => vec![exchange, shortage, moved, km],
+            Levels::ShortageOnly => vec![shortage],
+        };
+        if all && ctx.pins.previous.is_some() {
+            v.push(change);
+        }
+        debug_assert_eq!(v.len(), n_levels);
+        v
+    };
+    for &ci in &comp.classes {
+        let c = &classes[ci];
+        for &k in &c.subjects {
+            let d = ctx.demand[c.school].get(&k).copied().unwrap_or(0);
+            if d == 0 {
+                continue;
+            }
+            let mut rows = vec![(supply_row[&(c.school, k)], 1.0)];
+            if let Some(&r) = class_row.get(&ci) {
+                rows.push((r, 1.0));
+            }
+            cands.push(Candidate {
+                var: Var::Stay {
+                    class: ci,
+                    subject: k,
+                },
+                optional: false,
+                upper: c.size().min(d as usize) as f64,
+                rows,
+                costs: level_costs(0.0, 0.0, 0.0, 0.0, 0.0),
+            });
+        }
+    }
+    for (&(s, k), &r) in &supply_row {
+        let d = ctx.demand[s][&k];
+        cands.push(Candidate {
+            var: Var::Short { demand: d },
+            optional: false,
+            upper: d as f64,
+            rows: vec![(r, 1.0)],
+            costs: level_costs(0.0, ctx.weight[k], 0.0, 0.0, 0.0),
+        });
+    }
+    if all {
+        for &ai in &comp.arcs {
+            let a = &arcs[ai];
+            let c = &classes[a.class];
+            let mut rows = Vec::new();
+            if let Some(k) = a.subject {
+                rows.push((supply_row[&(a.dest, k)], 1.0));
+            }
+            if let Some(&r) = class_row.get(&a.class) {
+                rows.push((r, 1.0));
+            }
+            if let Some(&r) = lock_row.get(&a.class) {
+                rows.push((r, 1.0));
+            }
+            let mut exchange = 0.0;
+            match a.kind {
+                ArcKind::Transfer => {
+                    if let Some(g) = ctx.grouping.school_group[c.school]
+                        && let Some(&r) = cap_row.get(&g)
+                    {
+                        rows.push((r, 1.0));
+                    }
+                }
+                ArcKind::Exchange { pairing, to_helper } => {
+                    exchange = -1.0;
+                    if let Some(&r) = pair_row.get(&(pairing, to_helper)) {
+                        rows.push((r, 1.0));
+                    }
+                }
+            }
+            if let Some((eligible, key, share)) = floor_rows {
+                if c.eligible {
+                    rows.push((eligible, 1.0));
+                }
+                if let Some(kr) = key {
+                    let coef = f64::from(u8::from(c.key)) - share;
+                    if coef != 0.0 {
+                        rows.push((kr, coef));
+                    }
+                }
+            }
+            let change = if ctx.pins.previous.is_some() {
+                ctx.pins.change_cost(classes, a)
+            } else {
+                0.0
+            };
+            cands.push(Candidate {
+                var: Var::Flow {
+                    arc: ai,
+                    class: a.class,
+                },
+                optional: a.kind == ArcKind::Transfer
+                    && floor.is_none()
+                    && !lock_row.contains_key(&a.class),
+                upper: a.ub as f64,
+                rows,
+                costs: level_costs(exchange, 0.0, 1.0, a.km, change),
+            });
+        }
+    }
+    let changes_constant = if all && ctx.pins.previous.is_some() {
+        comp.classes
+            .iter()
+            .map(|&ci| ctx.pins.change_constant(&classes[ci]))
+            .sum()
+    } else {
+        0.0
+    };
+    Candidates {
+        cands,
+        row_lower,
+        row_upper,
+        lock_row,
+        shortage_constant,
+        changes_constant,
+    }
+}
+
 impl Engine {
     fn build(
         ctx: &Context,
@@ -344,201 +571,14 @@ impl Engine {
         levels: Levels,
         options: &MipOptions,
     ) -> Result<Engine, MipError> {
-        let n_levels = level_count(ctx, levels);
-        let all = levels == Levels::All;
-        let mut cands: Vec<Candidate> = Vec::new();
-        let mut row_lower: Vec<f64> = Vec::new();
-        let mut row_upper: Vec<f64> = Vec::new();
-        let mut new_row = |lo: f64, hi: f64| {
-            row_lower.push(lo);
-            row_upper.push(hi);
-            row_lower.len() - 1
-        };
-        // Which (school, subject) pairs have a supply term, and how many terms each class
-        // has: the rows the model needs follow from the full arc set, whatever is priced in.
-        let mut class_terms: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut supplied: BTreeMap<(usize, usize), ()> = BTreeMap::new();
-        for &ci in &comp.classes {
-            let c = &classes[ci];
-            for &k in &c.subjects {
-                if ctx.demand[c.school].get(&k).copied().unwrap_or(0) > 0 {
-                    *class_terms.entry(ci).or_default() += 1;
-                    supplied.insert((c.school, k), ());
-                }
-            }
-        }
-        let mut cap_ub: BTreeMap<usize, u64> = BTreeMap::new();
-        let mut pair_ub: BTreeMap<(usize, bool), u64> = BTreeMap::new();
-        for &ai in &comp.arcs {
-            let a = &arcs[ai];
-            *class_terms.entry(a.class).or_default() += 1;
-            if let Some(k) = a.subject {
-                supplied.insert((a.dest, k), ());
-            }
-            match a.kind {
-                ArcKind::Transfer => {
-                    if let Some(g) = ctx.grouping.school_group[classes[a.class].school] {
-                        *cap_ub.entry(g).or_default() += a.ub as u64;
-                    }
-                }
-                ArcKind::Exchange { pairing, to_helper } => {
-                    *pair_ub.entry((pairing, to_helper)).or_default() += a.ub as u64;
-                }
-            }
-        }
-        let class_row: BTreeMap<usize, usize> = class_terms
-            .iter()
-            .filter(|&(_, &n)| n > 1)
-            .map(|(&ci, _)| (ci, new_row(f64::NEG_INFINITY, classes[ci].size() as f64)))
-            .collect();
-        let lock_row: BTreeMap<usize, usize> = comp
-            .classes
-            .iter()
-            .filter(|&&ci| all && ctx.pins.move_to(&classes[ci]).is_some())
-            .map(|&ci| (ci, new_row(1.0, 1.0)))
-            .collect();
-        let cap_row: BTreeMap<usize, usize> = cap_ub
-            .iter()
-            .filter(|&(&g, &ub)| ub > ctx.caps[g] as u64)
-            .map(|(&g, _)| (g, new_row(f64::NEG_INFINITY, ctx.caps[g] as f64)))
-            .collect();
-        let n_ex = ctx.policy.rotation.exchanges_per_pairing as u64;
-        let pair_row: BTreeMap<(usize, bool), usize> = pair_ub
-            .iter()
-            .filter(|&(_, &ub)| ub > n_ex)
-            .map(|(&key, _)| (key, new_row(f64::NEG_INFINITY, n_ex as f64)))
-            .collect();
-        let floor_rows = floor.map(|f| {
-            let eligible = new_row(f.min_eligible_movers as f64, f64::INFINITY);
-            let key = (f.key_share > 0.0).then(|| new_row(0.0, f64::INFINITY));
-            (eligible, key, f.key_share)
-        });
-        let mut supply_row: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-        let mut shortage_constant = 0.0;
-        for &s in &comp.schools {
-            for (&k, &d) in &ctx.demand[s] {
-                if d == 0 {
-                    continue;
-                }
-                if supplied.contains_key(&(s, k)) {
-                    supply_row.insert((s, k), new_row(d as f64, f64::INFINITY));
-                } else {
-                    shortage_constant += ctx.weight[k] * d as f64;
-                }
-            }
-        }
-        let level_costs = |exchange: f64, shortage: f64, moved: f64, km: f64, change: f64| {
-            let mut v = match levels {
-                Levels::All => vec![exchange, shortage, moved, km],
-                Levels::ShortageOnly => vec![shortage],
-            };
-            if all && ctx.pins.previous.is_some() {
-                v.push(change);
-            }
-            debug_assert_eq!(v.len(), n_levels);
-            v
-        };
-        for &ci in &comp.classes {
-            let c = &classes[ci];
-            for &k in &c.subjects {
-                let d = ctx.demand[c.school].get(&k).copied().unwrap_or(0);
-                if d == 0 {
-                    continue;
-                }
-                let mut rows = vec![(supply_row[&(c.school, k)], 1.0)];
-                if let Some(&r) = class_row.get(&ci) {
-                    rows.push((r, 1.0));
-                }
-                cands.push(Candidate {
-                    var: Var::Stay {
-                        class: ci,
-                        subject: k,
-                    },
-                    optional: false,
-                    upper: c.size().min(d as usize) as f64,
-                    rows,
-                    costs: level_costs(0.0, 0.0, 0.0, 0.0, 0.0),
-                });
-            }
-        }
-        for (&(s, k), &r) in &supply_row {
-            let d = ctx.demand[s][&k];
-            cands.push(Candidate {
-                var: Var::Short { demand: d },
-                optional: false,
-                upper: d as f64,
-                rows: vec![(r, 1.0)],
-                costs: level_costs(0.0, ctx.weight[k], 0.0, 0.0, 0.0),
-            });
-        }
-        if all {
-            for &ai in &comp.arcs {
-                let a = &arcs[ai];
-                let c = &classes[a.class];
-                let mut rows = Vec::new();
-                if let Some(k) = a.subject {
-                    rows.push((supply_row[&(a.dest, k)], 1.0));
-                }
-                if let Some(&r) = class_row.get(&a.class) {
-                    rows.push((r, 1.0));
-                }
-                if let Some(&r) = lock_row.get(&a.class) {
-                    rows.push((r, 1.0));
-                }
-                let mut exchange = 0.0;
-                match a.kind {
-                    ArcKind::Transfer => {
-                        if let Some(g) = ctx.grouping.school_group[c.school]
-                            && let Some(&r) = cap_row.get(&g)
-                        {
-                            rows.push((r, 1.0));
-                        }
-                    }
-                    ArcKind::Exchange { pairing, to_helper } => {
-                        exchange = -1.0;
-                        if let Some(&r) = pair_row.get(&(pairing, to_helper)) {
-                            rows.push((r, 1.0));
-                        }
-                    }
-                }
-                if let Some((eligible, key, share)) = floor_rows {
-                    if c.eligible {
-                        rows.push((eligible, 1.0));
-                    }
-                    if let Some(kr) = key {
-                        let coef = f64::from(u8::from(c.key)) - share;
-                        if coef != 0.0 {
-                            rows.push((kr, coef));
-                        }
-                    }
-                }
-                let change = if ctx.pins.previous.is_some() {
-                    ctx.pins.change_cost(classes, a)
-                } else {
-                    0.0
-                };
-                cands.push(Candidate {
-                    var: Var::Flow {
-                        arc: ai,
-                        class: a.class,
-                    },
-                    optional: a.kind == ArcKind::Transfer
-                        && floor.is_none()
-                        && !lock_row.contains_key(&a.class),
-                    upper: a.ub as f64,
-                    rows,
-                    costs: level_costs(exchange, 0.0, 1.0, a.km, change),
-                });
-            }
-        }
-        let changes_constant = if all && ctx.pins.previous.is_some() {
-            comp.classes
-                .iter()
-                .map(|&ci| ctx.pins.change_constant(&classes[ci]))
-                .sum()
-        } else {
-            0.0
-        };
+        let Candidates {
+            cands,
+            row_lower,
+            row_upper,
+            lock_row,
+            shortage_constant,
+            changes_constant,
+        } = build_candidates(ctx, classes, arcs, comp, floor, levels);
         let mut model = LiveModel::new(
             crate::solve::mip::highs_log_shown(),
             crate::solve::mip::claim_highs_threads(options.threads),

@@ -2,15 +2,11 @@
 //! shortage and the teachers moved, minimise the total CV excess
 //! E = Σ_k max(0, (S_k − c_k·X̄_k) / X̄⁰_k) over the six CVs of the summary.
 //!
-//! The CVs are county-wide, so this level couples the parts: the parts first solve the
-//! exchanges and the shortage in parallel as usual; then one county model holds every part's
-//! flows with those two levels pinned to each part's optimum. S_k is a weighted 2-norm of
-//! affine functions of the flows, hence convex; it enters by outer approximation — a
-//! variable s_k ≥ every tangent of S_k added so far — and the model is re-solved with new
-//! tangents at its solution until the true E of the solution and the model's value agree
-//! within [`TOLERANCE`]. The model's dual bound is a valid lower bound on E because every
-//! tangent of a convex function lies below it. The later levels keep the true E within
-//! [`TOLERANCE`] of the optimum by the same cut loop.
+//! The CVs are county-wide, so this level couples the parts: the parts solve the exchanges
+//! and the shortage as usual (the default run); then one county model ([`cv_model`]) holds
+//! every part's flows with those two levels pinned at the default run's values (turning the
+//! level on never changes them), starts from the default plan, and proves the level by
+//! outer approximation; the later levels keep the true E within [`TOLERANCE`] of it.
 //!
 //! Only the terms that can be positive need to be modelled: a teacher's move changes the
 //! other CVs, but their terms are zero. Terms start as those positive before any move; if
@@ -20,19 +16,25 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-use good_lp::{Expression, IntoAffineExpression, Variable, constraint};
-use rayon::prelude::*;
-
+use super::Context;
 use super::arcs::{self, Arc, ArcKind};
 use super::classes::Class;
+use super::cv_model::{self, CountyModel, Point, counts};
 use super::extract;
-use super::model::{Component, ComponentSolution, FloorReq, LevelStat};
-use super::{Context, components};
+use super::model::{ComponentSolution, FloorReq, KM_REL_GAP, LevelStat};
 use crate::metrics::{self, Measure, Phase};
-use crate::solve::mip::{MipError, MipModel, MipOptions, MipResult, Sense, SolveStatus};
+use crate::solve::mip::{MipError, MipOptions, SolveStatus, pin_slack};
 
 /// How far the true E of a plan may exceed the level's proven value, and the proof's gap.
 pub const TOLERANCE: f64 = 1e-6;
+
+/// Shares of the round's time: the search among counted teachers' moves, the LP bound
+/// (of what the search left), and what the later levels keep back.
+const HEURISTIC_SHARE: f64 = 0.8;
+const LP_SHARE: f64 = 0.3;
+const LATER_SHARE: f64 = 0.25;
+/// Share of a later level's time for its search among counted teachers' moves.
+const LATER_SEARCH_SHARE: f64 = 0.3;
 
 /// The name of the level in `levels`.
 pub const CV_LEVEL: &str = "cv_excess";
@@ -57,12 +59,22 @@ pub struct Term {
 
 impl Term {
     /// X_i per 100 students from counts.
-    fn values(&self, counts: &[f64]) -> Vec<f64> {
+    pub(crate) fn values(&self, counts: &[f64]) -> Vec<f64> {
         counts
             .iter()
             .zip(&self.students)
             .map(|(n, p)| 100.0 * n / p)
             .collect()
+    }
+
+    /// X_i of position `i` before any move.
+    pub(crate) fn value_before(&self, i: usize) -> f64 {
+        100.0 * self.counts_before[i] / self.students[i]
+    }
+
+    /// P_i / P of position `i`.
+    pub(crate) fn weight(&self, i: usize) -> f64 {
+        self.students[i] / self.total_students
     }
 
     /// (X̄, S) for the counts.
@@ -128,14 +140,6 @@ pub fn terms(ctx: &Context) -> Vec<Term> {
     out
 }
 
-/// Whether the teachers of `class` count in `term` (uniform after [`split_classes`]).
-fn counts(ctx: &Context, class: &Class, term: &Term) -> bool {
-    class
-        .teachers
-        .first()
-        .is_some_and(|&t| metrics::counts_in(&ctx.inst.teachers[t], term.phase, term.measure))
-}
-
 /// Splits each class so that its members agree on every modelled term: a key teacher and a
 /// non-key one are no longer interchangeable once the key-teacher CV is an objective. The
 /// members keep their order (the tie-break).
@@ -164,440 +168,395 @@ pub fn split_classes(ctx: &Context, classes: Vec<Class>, modelled: &[&Term]) -> 
     out
 }
 
-/// Per modelled term, the counts after `flows`.
-fn counts_after(
+/// The plan of the default run (levels without the cv level): the classes and arcs it was
+/// solved on and its parts' solutions.
+pub struct DefaultPlan<'a> {
+    pub classes: &'a [Class],
+    pub arcs: &'a [Arc],
+    pub sols: &'a [ComponentSolution],
+}
+
+impl DefaultPlan<'_> {
+    fn flows(&self) -> Vec<(usize, u32)> {
+        self.sols
+            .iter()
+            .flat_map(|s| s.flows.iter().copied())
+            .collect()
+    }
+
+    fn stays(&self) -> Vec<((usize, usize), u32)> {
+        self.sols
+            .iter()
+            .flat_map(|s| s.stays.iter().copied())
+            .collect()
+    }
+}
+
+/// What one teacher does in a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Idle,
+    Moves(usize),
+    Covers(usize),
+}
+
+/// Per teacher, what a plan on `classes` and `arcs` has them do: inside a class the movers
+/// are taken in the order `moves.csv` takes them ([`extract::extract_moves`]), then the
+/// ones who stay and cover a subject.
+fn outcomes(
     ctx: &Context,
     classes: &[Class],
     arcs: &[Arc],
     flows: &[(usize, u32)],
-    modelled: &[&Term],
-) -> Vec<Vec<f64>> {
-    modelled
+    stays: &[((usize, usize), u32)],
+) -> Vec<Outcome> {
+    let inst = ctx.inst;
+    let mut out = vec![Outcome::Idle; inst.teachers.len()];
+    // Per class: (arc, flow) and (subject, count staying to cover it).
+    type Doings = (Vec<(usize, u32)>, Vec<(usize, u32)>);
+    let mut by_class: BTreeMap<usize, Doings> = BTreeMap::new();
+    for &(ai, x) in flows {
+        by_class.entry(arcs[ai].class).or_default().0.push((ai, x));
+    }
+    for &((ci, k), x) in stays {
+        by_class.entry(ci).or_default().1.push((k, x));
+    }
+    for (ci, (mut fl, mut st)) in by_class {
+        fl.sort_by(|&(a, _), &(b, _)| {
+            let (a, b) = (&arcs[a], &arcs[b]);
+            a.kind
+                .cmp(&b.kind)
+                .then_with(|| inst.schools[a.dest].id.cmp(&inst.schools[b.dest].id))
+                .then_with(|| a.subject.cmp(&b.subject))
+        });
+        st.sort_unstable();
+        let mut members = classes[ci].teachers.iter();
+        let what = fl
+            .iter()
+            .map(|&(ai, x)| (Outcome::Moves(ai), x))
+            .chain(st.iter().map(|&(k, x)| (Outcome::Covers(k), x)));
+        for (o, x) in what {
+            for _ in 0..x {
+                if let Some(&t) = members.next() {
+                    out[t] = o;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The default plan on the split classes and their arcs (`None` when some move has no arc
+/// there, which the arcs' construction rules out).
+fn map_plan(
+    ctx: &Context,
+    default: &DefaultPlan,
+    classes: &[Class],
+    arcs: &[Arc],
+) -> Option<cv_model::Plan> {
+    let outcome = outcomes(
+        ctx,
+        default.classes,
+        default.arcs,
+        &default.flows(),
+        &default.stays(),
+    );
+    let mut class_of = vec![usize::MAX; ctx.inst.teachers.len()];
+    for (ci, c) in classes.iter().enumerate() {
+        for &t in &c.teachers {
+            class_of[t] = ci;
+        }
+    }
+    let arc_of: BTreeMap<(usize, usize, ArcKind, Option<usize>), usize> = arcs
         .iter()
-        .map(|term| {
-            let mut n = term.counts_before.clone();
-            for &(ai, x) in flows {
-                let a = &arcs[ai];
-                let c = &classes[a.class];
-                if !counts(ctx, c, term) {
-                    continue;
-                }
-                if let Some(&i) = term.position.get(&c.school) {
-                    n[i] -= x as f64;
-                }
-                if let Some(&i) = term.position.get(&a.dest) {
-                    n[i] += x as f64;
-                }
+        .enumerate()
+        .map(|(ai, a)| ((a.class, a.dest, a.kind, a.subject), ai))
+        .collect();
+    let mut flows: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut stays: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for (t, o) in outcome.into_iter().enumerate() {
+        match o {
+            Outcome::Idle => {}
+            Outcome::Moves(ai) => {
+                let a = &default.arcs[ai];
+                let &split = arc_of.get(&(class_of[t], a.dest, a.kind, a.subject))?;
+                *flows.entry(split).or_default() += 1;
             }
-            n
-        })
-        .collect()
+            Outcome::Covers(k) => *stays.entry((class_of[t], k)).or_default() += 1,
+        }
+    }
+    Some((flows.into_iter().collect(), stays.into_iter().collect()))
 }
 
-/// The flow model of some parts, into one MIP: the same rules as [`super::model`].
-struct FlowModel {
-    m: MipModel,
-    flows: Vec<(usize, Variable)>,
-    stays: Vec<((usize, usize), Variable)>,
-    /// Shortage variables: (variable, demand, the supply's variables).
-    shorts: Vec<(Variable, f64, Vec<Variable>)>,
-    /// Per part: exchanges, weighted shortage, its constant.
-    exchanges: Vec<Expression>,
-    shortage: Vec<Expression>,
-    shortage_constant: Vec<f64>,
-    moved: Expression,
-    km: Expression,
-    changes: Expression,
-    changes_constant: f64,
-}
-
-impl FlowModel {
-    fn new(
-        ctx: &Context,
-        classes: &[Class],
-        arcs: &[Arc],
-        parts: &[(&Component, Option<FloorReq>)],
-    ) -> FlowModel {
-        let mut fm = FlowModel {
-            m: MipModel::new(),
-            flows: Vec::new(),
-            stays: Vec::new(),
-            shorts: Vec::new(),
-            exchanges: Vec::new(),
-            shortage: Vec::new(),
-            shortage_constant: Vec::new(),
-            moved: Expression::default(),
-            km: Expression::default(),
-            changes: Expression::default(),
-            changes_constant: 0.0,
+/// One round over a fixed set of modelled terms: the county model with the exchanges and
+/// the shortage pinned at the default run's values, the cv level (LP bound, reduced-cost
+/// fixing, branch and bound with cuts), then the later levels with E kept at its optimum.
+fn solve_round(
+    ctx: &Context,
+    classes: &[Class],
+    arcs: &[Arc],
+    modelled: &[&Term],
+    floor: Option<FloorReq>,
+    options: &MipOptions,
+    default: &DefaultPlan,
+) -> Result<(ComponentSolution, usize, Option<f64>), MipError> {
+    let started = Instant::now();
+    let limit = options.time_limit_s.max(0.1);
+    let deadline = started + std::time::Duration::from_secs_f64(limit);
+    let cv_deadline = started + std::time::Duration::from_secs_f64(limit * (1.0 - LATER_SHARE));
+    let n_levels = if ctx.pins.previous.is_some() { 5 } else { 4 };
+    let first = super::merge_levels(default.sols, 2);
+    if !first.iter().all(|l| l.status.has_solution()) {
+        let levels = first
+            .into_iter()
+            .take_while(|l| l.status.has_solution())
+            .collect::<Vec<_>>();
+        let levels = if levels.is_empty() {
+            super::merge_levels(default.sols, 1)
+        } else {
+            levels
         };
-        let n_arcs: usize = parts.iter().map(|p| p.0.arcs.len()).sum();
-        // As in the part model: presolve costs more than it saves on large flow models.
-        fm.m.set_presolve(n_arcs < 2000);
-        for &(comp, floor) in parts {
-            fm.add_part(ctx, classes, arcs, comp, floor);
-        }
-        fm
+        return Ok((
+            ComponentSolution {
+                levels,
+                ..Default::default()
+            },
+            0,
+            None,
+        ));
     }
-
-    fn add_part(
-        &mut self,
-        ctx: &Context,
-        classes: &[Class],
-        arcs: &[Arc],
-        comp: &Component,
-        floor: Option<FloorReq>,
-    ) {
-        let m = &mut self.m;
-        let mut supply: BTreeMap<(usize, usize), Vec<Variable>> = BTreeMap::new();
-        let mut per_class: BTreeMap<usize, Vec<Variable>> = BTreeMap::new();
-        for &ci in &comp.classes {
-            let c = &classes[ci];
-            for &k in &c.subjects {
-                let d = ctx.demand[c.school].get(&k).copied().unwrap_or(0);
-                if d == 0 {
-                    continue;
-                }
-                let v = m.integer(0.0, c.size().min(d as usize) as f64);
-                self.stays.push(((ci, k), v));
-                supply.entry((c.school, k)).or_default().push(v);
-                per_class.entry(ci).or_default().push(v);
-            }
-        }
-        let mut exchanges = Expression::default();
-        let mut moved = Expression::default();
-        let mut caps: BTreeMap<usize, (Expression, u64)> = BTreeMap::new();
-        let mut pair_caps: BTreeMap<(usize, bool), (Expression, u64)> = BTreeMap::new();
-        let mut eligible_moves = Expression::default();
-        let mut key_moves = Expression::default();
-        let mut locked: BTreeMap<usize, Expression> = BTreeMap::new();
-        for &ai in &comp.arcs {
-            let a = &arcs[ai];
-            let c = &classes[a.class];
-            let v = m.integer(0.0, a.ub as f64);
-            self.flows.push((ai, v));
-            if let Some(k) = a.subject {
-                supply.entry((a.dest, k)).or_default().push(v);
-            }
-            per_class.entry(a.class).or_default().push(v);
-            moved += v;
-            self.km += a.km * v;
-            match a.kind {
-                ArcKind::Transfer => {
-                    // T2 counts a transfer against the group of `from`, whatever the scope.
-                    if let Some(g) = ctx.grouping.school_group[c.school] {
-                        let e = caps.entry(g).or_default();
-                        e.0 += v;
-                        e.1 += a.ub as u64;
-                    }
-                }
-                ArcKind::Exchange { pairing, to_helper } => {
-                    exchanges += v;
-                    let e = pair_caps.entry((pairing, to_helper)).or_default();
-                    e.0 += v;
-                    e.1 += a.ub as u64;
-                }
-            }
-            if c.eligible {
-                eligible_moves += v;
-            }
-            if c.key {
-                key_moves += v;
-            }
-            if ctx.pins.previous.is_some() {
-                self.changes += ctx.pins.change_cost(classes, a) * v;
-            }
-            if ctx.pins.move_to(c).is_some() {
-                *locked.entry(a.class).or_default() += v;
-            }
-        }
-        for &ci in &comp.classes {
-            if ctx.pins.move_to(&classes[ci]).is_some() {
-                let e = locked.remove(&ci).unwrap_or_default();
-                m.constrain(constraint::eq(e, 1.0));
-            }
-            if ctx.pins.previous.is_some() {
-                self.changes_constant += ctx.pins.change_constant(&classes[ci]);
-            }
-        }
-        for (ci, vs) in per_class {
-            if vs.len() > 1 {
-                let e: Expression = vs.iter().copied().sum();
-                m.constrain(constraint::leq(e, classes[ci].size() as f64));
-            }
-        }
-        for (g, (e, ub)) in caps {
-            if ub > ctx.caps[g] as u64 {
-                m.constrain(constraint::leq(e, ctx.caps[g] as f64));
-            }
-        }
-        let n_ex = ctx.policy.rotation.exchanges_per_pairing as u64;
-        for (_, (e, ub)) in pair_caps {
-            if ub > n_ex {
-                m.constrain(constraint::leq(e, n_ex as f64));
-            }
-        }
-        if let Some(f) = floor {
-            m.constrain(constraint::geq(
-                eligible_moves,
-                f.min_eligible_movers as f64,
+    let mut cm = CountyModel::new(ctx, classes, arcs, modelled, floor, options)?;
+    let (ex, sh) = (first[0], first[1]);
+    cm.pin(0, -ex.objective + pin_slack(ex.objective))?;
+    cm.pin(
+        1,
+        sh.objective - cm.shortage_constant + pin_slack(sh.objective),
+    )?;
+    let before: Vec<Vec<f64>> = modelled.iter().map(|k| k.counts_before.clone()).collect();
+    cm.add_cuts(&before, None)?;
+    cm.seed_cuts()?;
+    // The default plan is the first incumbent: optimal at the pinned levels, E known.
+    let mut best: Option<Point> = map_plan(ctx, default, classes, arcs)
+        .map(|(fl, st)| cm.point_of(&fl, &st))
+        .filter(|p| {
+            let meets = |level: usize, limit: f64| cm.value_at(level, p) <= limit + 1e-6;
+            meets(0, -ex.objective) && meets(1, sh.objective - cm.shortage_constant)
+        });
+    let mut best_e = f64::INFINITY;
+    if let Some(p) = &best {
+        let c = cm.counts_at(p);
+        best_e = cm.excess(&c);
+        cm.add_cuts(&c, None)?;
+    }
+    debug(&format!(
+        "cv start: {} arcs, {} columns, levels 1-2 {} / {} , E {best_e} at {:.2} s",
+        arcs.len(),
+        cm.num_cols(),
+        ex.objective,
+        sh.objective,
+        started.elapsed().as_secs_f64()
+    ));
+    // The cv level. First a search among the counted teachers' moves only, the other
+    // flows kept as in the incumbent: small, and it finds low-E plans fast (an E of 0 is
+    // proven at once). Then the LP's bound, reduced-cost fixing against the incumbent, and
+    // branch and bound with cuts at each plan found.
+    let cv_started = Instant::now();
+    cm.set_objective(None)?;
+    if let Some(start) = best.clone().filter(|_| best_e > TOLERANCE) {
+        let frozen = cm.freeze_uncounted(&start)?;
+        cm.begin_search(&start)?;
+        let now = Instant::now();
+        let until = now
+            + cv_deadline
+                .saturating_duration_since(now)
+                .mul_f64(HEURISTIC_SHARE);
+        let start = cm.complete(start[..cm.cands.len()].to_vec());
+        let run = cm.mip(Some(&start), 0.0, until)?;
+        if let Some(p) = run.point {
+            let e = cm.excess(&cm.counts_at(&p));
+            debug(&format!(
+                "cv search point: true E {e} (model {}), best {best_e}",
+                run.objective
             ));
-            if f.key_share > 0.0 {
-                m.constrain(constraint::geq(
-                    key_moves - f.key_share * moved.clone(),
-                    0.0,
-                ));
+            if e < best_e - 1e-12 {
+                best_e = e;
+                best = Some(p[..cm.cands.len()].to_vec());
             }
         }
-        let mut shortage = Expression::default();
-        let mut constant = 0.0;
-        for &s in &comp.schools {
-            for (&k, &d) in &ctx.demand[s] {
-                if d == 0 {
-                    continue;
-                }
-                let w = ctx.weight[k];
-                match supply.remove(&(s, k)) {
-                    Some(vs) => {
-                        let short = m.continuous(0.0, d as f64);
-                        let e: Expression = vs.iter().copied().sum();
-                        m.constrain(constraint::geq(short + e, d as f64));
-                        shortage += w * short;
-                        self.shorts.push((short, d as f64, vs));
-                    }
-                    None => constant += w * d as f64,
-                }
-            }
-        }
-        self.moved += moved;
-        self.exchanges.push(exchanges);
-        self.shortage.push(shortage);
-        self.shortage_constant.push(constant);
+        cm.end_search()?;
+        cm.set_objective(None)?;
+        cm.thaw(&frozen)?;
+        best = best.map(|p| cm.complete(p));
+        debug(&format!(
+            "cv search: E {best_e} at {:.2} s",
+            started.elapsed().as_secs_f64()
+        ));
     }
-
-    /// A full start point from flows and stays (shortages follow).
-    fn start(&self, flows: &Flows, stays: &Stays) -> Start {
-        let mut v: HashMap<Variable, f64> = HashMap::new();
-        for &(ai, x) in &self.flows {
-            v.insert(x, flows.get(&ai).copied().unwrap_or(0) as f64);
-        }
-        for &(key, x) in &self.stays {
-            v.insert(x, stays.get(&key).copied().unwrap_or(0) as f64);
-        }
-        for (short, d, vs) in &self.shorts {
-            let s: f64 = vs.iter().map(|x| v.get(x).copied().unwrap_or(0.0)).sum();
-            v.insert(*short, (d - s).max(0.0));
-        }
-        v
-    }
-
-    fn read(&self, r: &MipResult) -> (Flows, Stays) {
-        let flows = self
-            .flows
+    let mut bound = 0.0f64;
+    let mut lp_bound = None;
+    let now = Instant::now();
+    let lp_deadline = now + cv_deadline.saturating_duration_since(now).mul_f64(LP_SHARE);
+    if let Some((value, point, reduced)) = cm.lp_bound(lp_deadline)? {
+        bound = bound.max(value);
+        lp_bound = Some(value);
+        let integral = point[..cm.cands.len()]
             .iter()
-            .filter_map(|&(ai, v)| {
-                let x = r.int(v);
-                (x > 0).then_some((ai, x as u32))
-            })
-            .collect();
-        let stays = self
-            .stays
-            .iter()
-            .filter_map(|&(k, v)| {
-                let x = r.int(v);
-                (x > 0).then_some((k, x as u32))
-            })
-            .collect();
-        (flows, stays)
-    }
-}
-
-type Start = HashMap<Variable, f64>;
-type Flows = HashMap<usize, u32>;
-type Stays = HashMap<(usize, usize), u32>;
-
-/// The excess part of the county model, per modelled term: X_i of every school an arc of a
-/// counted class touches, the mean m = X̄, and S ≤ s in the lifted form of the cone
-/// s ≥ ‖√w·(X − m)‖: d_i ≥ (X_i − m)² / s for each school and Σ w_i·d_i ≤ s. Each
-/// d_i ≥ z²/s (quadratic over linear, convex) enters by its tangents d_i ≥ 2r·z − r²·s,
-/// one per ratio r = z/s, so a school's cone is refined where the solution sits, which
-/// converges far faster than tangents of S as a whole. Then t ≥ (s − c·m) / X̄⁰.
-struct ExcessModel {
-    /// Per term: X variable per touched school position.
-    xs: Vec<HashMap<usize, Variable>>,
-    m: Vec<Variable>,
-    d: Vec<Vec<Variable>>,
-    s: Vec<Variable>,
-    t: Vec<Variable>,
-    /// Per term and school: ratios cut so far (rounded, to skip repeats).
-    ratios: Vec<Vec<Vec<i64>>>,
-    total: Expression,
-    cuts: usize,
-}
-
-impl ExcessModel {
-    fn new(
-        fm: &mut FlowModel,
-        ctx: &Context,
-        classes: &[Class],
-        arcs: &[Arc],
-        modelled: &[&Term],
-    ) -> ExcessModel {
-        let mut em = ExcessModel {
-            xs: Vec::new(),
-            m: Vec::new(),
-            d: Vec::new(),
-            s: Vec::new(),
-            t: Vec::new(),
-            ratios: Vec::new(),
-            total: Expression::default(),
-            cuts: 0,
-        };
-        let flow_vars: Vec<(usize, Variable)> = fm.flows.clone();
-        for term in modelled {
-            // Net inflow of counted teachers per school position.
-            let mut delta: BTreeMap<usize, Expression> = BTreeMap::new();
-            for &(ai, v) in &flow_vars {
-                let a = &arcs[ai];
-                let c = &classes[a.class];
-                if !counts(ctx, c, term) {
-                    continue;
-                }
-                if let Some(&i) = term.position.get(&c.school) {
-                    *delta.entry(i).or_default() -= v;
-                }
-                if let Some(&i) = term.position.get(&a.dest) {
-                    *delta.entry(i).or_default() += v;
-                }
+            .zip(&cm.cands)
+            .all(|(x, c)| !c.integer() || (x - x.round()).abs() <= 1e-9);
+        if integral {
+            let mut p: Point = point[..cm.cands.len()].iter().map(|x| x.round()).collect();
+            cm.settle_shortages(&mut p);
+            let p = cm.complete(p);
+            let e = cm.excess(&cm.counts_at(&p));
+            if e < best_e {
+                best_e = e;
+                best = Some(p);
             }
-            let mut xs = HashMap::new();
-            let mut mean = Expression::default();
-            let mut mean_constant = 0.0;
-            for (i, &n0) in term.counts_before.iter().enumerate() {
-                let p = term.students[i];
-                let w = p / term.total_students;
-                match delta.get(&i) {
-                    Some(dl) => {
-                        let x = fm.m.continuous(f64::NEG_INFINITY, f64::INFINITY);
-                        fm.m.constrain(constraint::eq(
-                            x - (100.0 / p) * dl.clone(),
-                            100.0 * n0 / p,
-                        ));
-                        mean += w * x;
-                        xs.insert(i, x);
-                    }
-                    None => mean_constant += w * 100.0 * n0 / p,
-                }
-            }
-            let m = fm.m.continuous(f64::NEG_INFINITY, f64::INFINITY);
-            fm.m.constrain(constraint::eq(m - mean, mean_constant));
-            let s = fm.m.continuous(0.0, f64::INFINITY);
-            let t = fm.m.continuous(0.0, f64::INFINITY);
-            let d: Vec<Variable> = (0..term.schools.len())
-                .map(|_| fm.m.continuous(0.0, f64::INFINITY))
-                .collect();
-            let weighted: Expression = d
-                .iter()
-                .zip(&term.students)
-                .map(|(&di, p)| (p / term.total_students) * di)
-                .sum();
-            fm.m.constrain(constraint::leq(weighted - s, 0.0));
-            fm.m.constrain(constraint::geq(
-                term.mean_before * t - s + term.threshold * m,
-                0.0,
+        }
+        if best_e.is_finite() {
+            let keep: Point = best.clone().unwrap_or_default();
+            let fixed = cm.fix_by_reduced_cost(value, &reduced, best_e + TOLERANCE, &keep)?;
+            debug(&format!(
+                "cv LP bound {value} at {:.2} s; {fixed} columns fixed by reduced cost",
+                started.elapsed().as_secs_f64()
             ));
-            em.total += t;
-            em.xs.push(xs);
-            em.m.push(m);
-            em.d.push(d);
-            em.s.push(s);
-            em.t.push(t);
-            em.ratios.push(vec![Vec::new(); term.schools.len()]);
         }
-        em
     }
-
-    /// Adds d_i ≥ 2r·(X_i − m) − r²·s for term `k`, school `i`, unless r was cut already.
-    fn cut(&mut self, fm: &mut FlowModel, term: &Term, k: usize, i: usize, r: f64) -> bool {
-        if !r.is_finite() || r.abs() > 1e4 {
-            return false;
+    // HiGHS checks its time limit between nodes: a model whose LP did not finish in its
+    // share would overrun the limit at the root and leave the later levels nothing.
+    let full_fits = lp_bound.is_some();
+    while full_fits && best_e - bound > TOLERANCE && Instant::now() < cv_deadline {
+        let run = cm.mip(best.as_deref(), 0.0, cv_deadline)?;
+        if run.bound.is_finite() && run.optimal {
+            bound = bound.max(run.bound.min(best_e));
+        } else if run.bound.is_finite() && best_e.is_finite() {
+            // A stopped search's bound holds for every plan it did not fix away, and those
+            // fixed lie above the incumbent.
+            bound = bound.max(run.bound.min(best_e));
         }
-        let key = (r * 1e6).round() as i64;
-        if self.ratios[k][i].contains(&key) {
-            return false;
+        let Some(p) = run.point else { break };
+        let c = cm.counts_at(&p);
+        let e = cm.excess(&c);
+        debug(&format!(
+            "cv point: true E {e}, best {best_e}, bound {bound}"
+        ));
+        if e < best_e - 1e-12 {
+            best_e = e;
+            best = Some(p.clone());
         }
-        self.ratios[k][i].push(key);
-        let mut e = self.d[k][i] + (2.0 * r) * self.m[k] + (r * r) * self.s[k];
-        let mut rhs = 0.0;
-        match self.xs[k].get(&i) {
-            Some(&x) => e -= (2.0 * r) * x,
-            None => rhs = 2.0 * r * 100.0 * term.counts_before[i] / term.students[i],
+        if best_e - bound <= TOLERANCE || !run.optimal {
+            break;
         }
-        fm.m.constrain(constraint::geq(e, rhs));
-        self.cuts += 1;
-        true
+        if cm.add_cuts(&c, Some(&p))? == 0 {
+            break;
+        }
     }
-
-    /// Cuts at a plan's true point (tight where s = S there), and, given the model's own
-    /// solution, at its ratios where it breaks d_i ≥ z_i²/s. Returns how many were added.
-    fn add_cuts(
-        &mut self,
-        fm: &mut FlowModel,
-        modelled: &[&Term],
-        counts: &[Vec<f64>],
-        solution: Option<&MipResult>,
-    ) -> usize {
-        let before = self.cuts;
-        for (k, term) in modelled.iter().enumerate() {
-            let x = term.values(&counts[k]);
-            let (mean, sd) = term.mean_sd(&counts[k]);
-            if let Some(r) = solution {
-                let s = r.value(self.s[k]);
-                let m = r.value(self.m[k]);
-                for (i, xi) in x.iter().enumerate() {
-                    let z = xi - m;
-                    let d = r.value(self.d[k][i]);
-                    if s > 1e-9 && d < z * z / s - 1e-9 {
-                        self.cut(fm, term, k, i, z / s);
-                    }
-                }
+    let Some(mut best) = best else {
+        let mut levels = first;
+        levels.push(LevelStat {
+            status: SolveStatus::TimeLimit,
+            objective: f64::NAN,
+            bound: f64::NAN,
+            seconds: cv_started.elapsed().as_secs_f64(),
+        });
+        return Ok((
+            ComponentSolution {
+                levels,
+                ..Default::default()
+            },
+            0,
+            lp_bound,
+        ));
+    };
+    let cv_bound = bound.min(best_e);
+    let cv = LevelStat {
+        status: SolveStatus::of_gap(best_e, cv_bound),
+        objective: best_e,
+        bound: cv_bound,
+        seconds: cv_started.elapsed().as_secs_f64(),
+    };
+    // Later levels: teachers moved, km, changes from a published plan, each keeping the
+    // true E within TOLERANCE of the level's value.
+    let e_star = best_e;
+    cm.pin_excess(e_star + TOLERANCE)?;
+    let mut later = Vec::new();
+    for level in 2..n_levels {
+        let level_started = Instant::now();
+        // An even share of what is left for each level still to come.
+        let left = deadline.saturating_duration_since(level_started);
+        let level_deadline = level_started + left.div_f64((n_levels - level) as f64);
+        cm.set_objective(Some(level))?;
+        let rel_gap = if level == 3 { KM_REL_GAP } else { 0.0 };
+        let mut level_bound = cm.box_bound(level);
+        // Every plan here is optimal at the first two levels, so the default run's bound on
+        // the teachers moved among those plans holds too, once it proved those levels.
+        if level == 2 && first.iter().all(|l| l.status == SolveStatus::Optimal) {
+            let default_moved = super::merge_levels(default.sols, 3)[2];
+            if default_moved.status.has_solution() && default_moved.bound.is_finite() {
+                level_bound = level_bound.max(default_moved.bound);
             }
-            if sd > 1e-12 {
-                for (i, xi) in x.iter().enumerate() {
-                    self.cut(fm, term, k, i, (xi - mean) / sd);
-                }
+        }
+        // First among the counted teachers' moves with the search's exact variance (a quick,
+        // good plan to start from), then over every move for the bound.
+        let now = Instant::now();
+        let search_until = now
+            + level_deadline
+                .saturating_duration_since(now)
+                .mul_f64(LATER_SEARCH_SHARE);
+        let n = cm.cands.len();
+        let frozen = cm.freeze_uncounted(&best)?;
+        cm.begin_search(&best)?;
+        let mut start = cm.complete(best[..n].to_vec());
+        // The search's estimate of E no worse than the plan's: with E* = 0, that is E = 0.
+        cm.cap_search_estimate(cm.search_estimate(&start) + 1e-9)?;
+        cm.set_objective(Some(level))?;
+        improve_level(&mut cm, level, rel_gap, &mut start, e_star, search_until)?;
+        cm.end_search()?;
+        cm.thaw(&frozen)?;
+        best = cm.complete(start[..n].to_vec());
+        if full_fits {
+            let b = improve_level(&mut cm, level, rel_gap, &mut best, e_star, level_deadline)?;
+            if b.is_finite() {
+                level_bound = level_bound.max(b);
             }
         }
-        self.cuts - before
+        let value = cm.value_at(level, &best);
+        cm.pin(level, value + pin_slack(value))?;
+        let constant = if level == 4 { cm.changes_constant } else { 0.0 };
+        let bound = level_bound.min(value);
+        later.push(LevelStat {
+            status: SolveStatus::of_gap(value + constant, bound + constant),
+            objective: value + constant,
+            bound: bound + constant,
+            seconds: level_started.elapsed().as_secs_f64(),
+        });
     }
-
-    /// Completes a start point with the true X, m, d, s and excess at `counts`.
-    fn complete(&self, start: &mut Start, modelled: &[&Term], counts: &[Vec<f64>]) {
-        for (k, term) in modelled.iter().enumerate() {
-            let x = term.values(&counts[k]);
-            for (&i, &v) in &self.xs[k] {
-                start.insert(v, x[i]);
-            }
-            let (mean, sd) = term.mean_sd(&counts[k]);
-            start.insert(self.m[k], mean);
-            for (i, &di) in self.d[k].iter().enumerate() {
-                let z = x[i] - mean;
-                start.insert(di, if sd > 1e-12 { z * z / sd } else { 0.0 });
-            }
-            start.insert(self.s[k], sd);
-            start.insert(self.t[k], term.excess(&counts[k]));
-        }
-    }
-}
-
-/// HiGHS's bound for a solve, or `trivial` where it proved nothing: a solve stopped at the
-/// limit with a bound equal to its objective had no finite dual bound to report.
-fn solver_bound(r: &MipResult, trivial: f64) -> f64 {
-    if r.status == SolveStatus::Optimal || (r.bound.is_finite() && r.bound < r.objective - 1e-9) {
-        r.bound
-    } else {
-        trivial
-    }
+    // The first levels report the plan written (never worse than the default's: pinned).
+    let value_ex = -cm.value_at(0, &best);
+    let value_sh = cm.value_at(1, &best) + cm.shortage_constant;
+    let stat = |l: LevelStat, value: f64| LevelStat {
+        status: SolveStatus::of_gap(value, l.bound),
+        objective: value,
+        ..l
+    };
+    let mut levels = vec![stat(ex, value_ex), stat(sh, value_sh), cv];
+    levels.extend(later);
+    let (flows, stays) = cm.plan(&best);
+    debug(&format!(
+        "cv done: E {best_e} bound {cv_bound}, {} cuts, {:.2} s",
+        cm.cuts,
+        started.elapsed().as_secs_f64()
+    ));
+    let cuts = cm.cuts;
+    Ok((
+        ComponentSolution {
+            levels,
+            flows,
+            stays,
+        },
+        cuts,
+        lp_bound,
+    ))
 }
 
 fn debug(msg: &str) {
@@ -606,11 +565,50 @@ fn debug(msg: &str) {
     }
 }
 
+/// Branch and bound of a later `level` from `best`, with cuts at each plan whose true E
+/// breaks the cv level's pin, until a plan keeps it (then the better of it and `best` is
+/// `best`) or `until`. Returns HiGHS's bound of the last search (NaN without one): every
+/// search is a relaxation of the level, so it bounds the level's optimum when the model
+/// holds every plan (not while flows are frozen).
+fn improve_level(
+    cm: &mut CountyModel,
+    level: usize,
+    rel_gap: f64,
+    best: &mut Point,
+    e_star: f64,
+    until: Instant,
+) -> Result<f64, MipError> {
+    let mut bound = f64::NAN;
+    loop {
+        let run = cm.mip(Some(best), rel_gap, until)?;
+        if run.bound.is_finite() {
+            bound = if bound.is_nan() {
+                run.bound
+            } else {
+                bound.max(run.bound)
+            };
+        }
+        let Some(p) = run.point else { break };
+        let c = cm.counts_at(&p);
+        if cm.excess(&c) <= e_star + TOLERANCE + 1e-9 {
+            if cm.value_at(level, &p) <= cm.value_at(level, best) {
+                *best = p;
+            }
+            break;
+        }
+        if cm.add_cuts(&c, Some(&p))? == 0 || Instant::now() >= until {
+            break;
+        }
+    }
+    Ok(bound)
+}
+
 /// What the cv pipeline hands back to [`super::plan_moves_with`].
 pub struct CvRun {
     pub classes: Vec<Class>,
     pub arcs: Vec<Arc>,
-    pub parts: usize,
+    /// The cv level's LP bound (the LP with the cut loop) in the last round, if it ran.
+    pub lp_bound: Option<f64>,
     /// Levels: exchanges, shortage, cv_excess, teachers_moved, km (and changes).
     pub solution: ComponentSolution,
     /// Tangents added in all, and rounds over the modelled terms.
@@ -690,7 +688,9 @@ pub fn fallback(
     debug(&format!(
         "fallback: default plan E {e_default}, cv plan E {e_run}"
     ));
-    if same_first_levels && e_default >= e_run {
+    // On a tie the default plan is kept: its later levels were proven among all plans
+    // optimal at the first two levels, so also among those with its E.
+    if same_first_levels && e_default > e_run + 1e-12 {
         return run;
     }
     let cv_stat = LevelStat {
@@ -706,7 +706,7 @@ pub fn fallback(
     CvRun {
         classes: classes.to_vec(),
         arcs: arcs.to_vec(),
-        parts: run.parts,
+        lp_bound: run.lp_bound,
         solution: ComponentSolution {
             levels: [&levels[..2], &[cv_stat], &levels[2..]].concat(),
             flows,
@@ -716,16 +716,23 @@ pub fn fallback(
         rounds: run.rounds,
     }
 }
+#[cfg(test)]
+thread_local! {
+    /// The LP bound of the last cv run on this thread (tests compare it with brute force).
+    pub(crate) static LAST_LP_BOUND: std::cell::Cell<Option<f64>> =
+        const { std::cell::Cell::new(None) };
+}
 
 /// Plans the moves with the cv level: classes split by the modelled terms, covers-nothing
 /// arcs to every destination for classes that count, parts for exchanges and shortage, then
 /// the county model. Rounds add terms the plan leaves positive.
 pub fn solve(
     ctx: &Context,
-    merged: Vec<Class>,
+    default: &DefaultPlan,
     floor: Option<FloorReq>,
     options: &MipOptions,
 ) -> Result<CvRun, MipError> {
+    let merged = default.classes;
     let started = Instant::now();
     let all = terms(ctx);
     let mut modelled: Vec<usize> = (0..all.len())
@@ -735,7 +742,7 @@ pub fn solve(
     loop {
         rounds += 1;
         let terms_now: Vec<&Term> = modelled.iter().map(|&k| &all[k]).collect();
-        let classes = split_classes(ctx, merged.clone(), &terms_now);
+        let classes = split_classes(ctx, merged.to_vec(), &terms_now);
         let relevant = |c: &Class| terms_now.iter().any(|k| counts(ctx, c, k));
         let arcs = arcs::build_arcs_with(ctx, &classes, &relevant);
         let arcs = ctx.pins.restrict_arcs(&classes, arcs);
@@ -744,7 +751,10 @@ pub fn solve(
             time_limit_s: remaining,
             ..*options
         };
-        let (solution, parts, cuts) = solve_round(ctx, &classes, &arcs, &terms_now, floor, &opts)?;
+        let (solution, cuts, lp_bound) =
+            solve_round(ctx, &classes, &arcs, &terms_now, floor, &opts, default)?;
+        #[cfg(test)]
+        LAST_LP_BOUND.with(|b| b.set(lp_bound));
         // Terms left out of the model were zero before; the plan must keep them so.
         let moves = extract::extract_moves(ctx, &classes, &arcs, &solution.flows);
         let mut after = ctx.state.loc.clone();
@@ -785,7 +795,7 @@ pub fn solve(
             return Ok(CvRun {
                 classes,
                 arcs,
-                parts,
+                lp_bound,
                 solution,
                 cuts,
                 rounds,
@@ -795,7 +805,7 @@ pub fn solve(
             return Ok(CvRun {
                 classes,
                 arcs,
-                parts,
+                lp_bound,
                 solution,
                 cuts,
                 rounds,
@@ -804,278 +814,6 @@ pub fn solve(
         modelled.extend(newly);
         modelled.sort_unstable();
     }
-}
-
-/// One round over a fixed set of modelled terms.
-fn solve_round(
-    ctx: &Context,
-    classes: &[Class],
-    arcs: &[Arc],
-    modelled: &[&Term],
-    floor: Option<FloorReq>,
-    options: &MipOptions,
-) -> Result<(ComponentSolution, usize, usize), MipError> {
-    let started = Instant::now();
-    let (parts, rest) = components(ctx, classes, arcs, true);
-    let units: Vec<(&Component, Option<FloorReq>)> = parts
-        .iter()
-        .map(|c| (c, floor))
-        .chain(std::iter::once((&rest, None)))
-        .collect();
-    // Levels 1 and 2 per part, in parallel.
-    type First = (MipResult, MipResult, f64, Flows, Stays);
-    let first: Vec<Result<First, MipError>> = units
-        .par_iter()
-        .map(|&(c, f)| {
-            let fm = FlowModel::new(ctx, classes, arcs, &[(c, f)]);
-            let lex = fm.m.solve_lexicographic(
-                &[
-                    (fm.exchanges[0].clone(), Sense::Maximise),
-                    (fm.shortage[0].clone(), Sense::Minimise),
-                ],
-                options,
-                None,
-            )?;
-            let (fl, st) = lex.solution().map(|r| fm.read(r)).unwrap_or_default();
-            let mut levels = lex.levels.into_iter();
-            let ex = levels.next();
-            let sh = levels.next();
-            let constant = fm.shortage_constant[0];
-            match (ex, sh) {
-                (Some(ex), Some(sh)) => Ok((ex, sh, constant, fl, st)),
-                (Some(ex), None) => Ok((ex.clone(), ex, constant, fl, st)),
-                _ => Err(MipError::Highs("solve a part".into())),
-            }
-        })
-        .collect();
-    let mut first_levels = Vec::new();
-    for r in first {
-        first_levels.push(r?);
-    }
-    let mut exchanges = LevelStat {
-        status: SolveStatus::Optimal,
-        objective: 0.0,
-        bound: 0.0,
-        seconds: 0.0,
-    };
-    let mut shortage = exchanges;
-    for (ex, sh, constant, _, _) in &first_levels {
-        exchanges.status = exchanges.status.combine(ex.status);
-        exchanges.objective += ex.objective;
-        exchanges.bound += ex.bound;
-        exchanges.seconds = exchanges.seconds.max(ex.seconds);
-        shortage.status = shortage.status.combine(sh.status);
-        shortage.objective += sh.objective + constant;
-        shortage.bound += sh.bound + constant;
-        shortage.seconds = shortage.seconds.max(sh.seconds);
-    }
-    if !exchanges.status.has_solution() || !shortage.status.has_solution() {
-        let levels = if exchanges.status.has_solution() {
-            vec![exchanges, shortage]
-        } else {
-            vec![exchanges]
-        };
-        return Ok((
-            ComponentSolution {
-                levels,
-                ..Default::default()
-            },
-            parts.len(),
-            0,
-        ));
-    }
-    // The county model, levels 1 and 2 pinned per part.
-    let mut fm = FlowModel::new(ctx, classes, arcs, &units);
-    let mut start_flows: Flows = HashMap::new();
-    let mut start_stays: Stays = HashMap::new();
-    for (p, (ex, sh, _, fl, st)) in first_levels.iter().enumerate() {
-        let slack = crate::solve::mip::pin_slack;
-        fm.m.constrain(constraint::geq(
-            fm.exchanges[p].clone(),
-            ex.objective - slack(ex.objective),
-        ));
-        fm.m.constrain(constraint::leq(
-            fm.shortage[p].clone(),
-            sh.objective + slack(sh.objective),
-        ));
-        start_flows.extend(fl.iter().map(|(&a, &x)| (a, x)));
-        start_stays.extend(st.iter().map(|(&k, &x)| (k, x)));
-    }
-    let mut em = ExcessModel::new(&mut fm, ctx, classes, arcs, modelled);
-    let before: Vec<Vec<f64>> = modelled.iter().map(|k| k.counts_before.clone()).collect();
-    em.add_cuts(&mut fm, modelled, &before, None);
-    let point = |flows: &HashMap<usize, u32>| -> Vec<Vec<f64>> {
-        let fl: Vec<(usize, u32)> = flows.iter().map(|(&a, &x)| (a, x)).collect();
-        counts_after(ctx, classes, arcs, &fl, modelled)
-    };
-    let true_excess = |c: &[Vec<f64>]| -> f64 {
-        modelled
-            .iter()
-            .zip(c)
-            .map(|(k, n)| k.excess(n))
-            .sum::<f64>()
-    };
-    let mut best_counts = point(&start_flows);
-    em.add_cuts(&mut fm, modelled, &best_counts, None);
-    let mut best_e = true_excess(&best_counts);
-    debug(&format!(
-        "cv start: {} arcs, levels 1-2 {} / {} in {:.1}s, E {best_e}",
-        arcs.len(),
-        exchanges.objective,
-        shortage.objective,
-        started.elapsed().as_secs_f64()
-    ));
-    let mut best = (start_flows, start_stays);
-    let time_left = |limit: f64| MipOptions {
-        time_limit_s: (limit - started.elapsed().as_secs_f64()).max(1.0),
-        ..*options
-    };
-    // The cv level.
-    let cv_started = Instant::now();
-    let mut cv = LevelStat {
-        status: SolveStatus::Feasible,
-        objective: best_e,
-        bound: 0.0,
-        seconds: 0.0,
-    };
-    loop {
-        let mut start = fm.start(&best.0, &best.1);
-        em.complete(&mut start, modelled, &best_counts);
-        let warm: Vec<(Variable, f64)> = start.into_iter().collect();
-        let r = fm.m.solve(
-            &em.total,
-            Sense::Minimise,
-            &time_left(options.time_limit_s),
-            Some(&warm),
-        )?;
-        debug(&format!(
-            "cv solve: {:?} obj {} bound {} in {:.1}s, {} cuts, {} vars",
-            r.status,
-            r.objective,
-            r.bound,
-            r.seconds,
-            em.cuts,
-            fm.m.num_vars()
-        ));
-        if !r.status.has_solution() {
-            break;
-        }
-        cv.bound = cv.bound.max(solver_bound(&r, 0.0));
-        let (fl, st) = fm.read(&r);
-        let c = point(&fl);
-        let e = true_excess(&c);
-        debug(&format!("cv point: true E {e}, best {best_e}"));
-        if e < best_e - 1e-12 {
-            best_e = e;
-            best_counts = c.clone();
-            best = (fl, st);
-        }
-        if r.status != SolveStatus::Optimal {
-            break;
-        }
-        if best_e - cv.bound <= TOLERANCE {
-            break;
-        }
-        if em.add_cuts(&mut fm, modelled, &c, Some(&r)) == 0 {
-            // Every s already meets its S: nothing left to cut (rounding only).
-            break;
-        }
-    }
-    cv.objective = best_e;
-    cv.bound = cv.bound.min(best_e);
-    cv.seconds = cv_started.elapsed().as_secs_f64();
-    cv.status = if (best_e - cv.bound).abs() / best_e.abs().max(1.0) <= TOLERANCE {
-        SolveStatus::Optimal
-    } else {
-        SolveStatus::Feasible
-    };
-    fm.m.constrain(constraint::leq(em.total.clone(), best_e + TOLERANCE));
-    let e_star = best_e;
-    // Later levels: teachers moved, exact km, changes from a published plan.
-    let mut later: Vec<(Expression, f64)> = vec![(fm.moved.clone(), 0.0), (fm.km.clone(), 0.0)];
-    if ctx.pins.previous.is_some() {
-        later.push((fm.changes.clone(), fm.changes_constant));
-    }
-    let mut levels = vec![exchanges, shortage, cv];
-    for (objective, constant) in later {
-        let level_started = Instant::now();
-        let mut stat: Option<LevelStat> = None;
-        loop {
-            let mut start = fm.start(&best.0, &best.1);
-            em.complete(&mut start, modelled, &best_counts);
-            let warm: Vec<(Variable, f64)> = start.into_iter().collect();
-            let r = fm.m.solve(
-                &objective,
-                Sense::Minimise,
-                &time_left(options.time_limit_s),
-                Some(&warm),
-            )?;
-            if !r.status.has_solution() {
-                break;
-            }
-            let (fl, st) = fm.read(&r);
-            let c = point(&fl);
-            debug(&format!(
-                "later solve: {:?} obj {} bound {} in {:.1}s, E {}",
-                r.status,
-                r.objective,
-                r.bound,
-                r.seconds,
-                true_excess(&c)
-            ));
-            if true_excess(&c) <= e_star + TOLERANCE + 1e-9 {
-                best_counts = c;
-                best = (fl, st);
-                stat = Some(LevelStat {
-                    status: r.status,
-                    objective: r.objective + constant,
-                    bound: solver_bound(&r, 0.0) + constant,
-                    seconds: level_started.elapsed().as_secs_f64(),
-                });
-                let slack = crate::solve::mip::pin_slack(r.objective);
-                fm.m.constrain(constraint::leq(objective.clone(), r.objective + slack));
-                break;
-            }
-            if em.add_cuts(&mut fm, modelled, &c, Some(&r)) == 0 {
-                break;
-            }
-        }
-        // Not reached in time: the value of the plan kept, against the trivial bound (every
-        // later objective is a non-negative count or distance).
-        let stat = stat.unwrap_or_else(|| {
-            let start = fm.start(&best.0, &best.1);
-            let value: f64 = objective
-                .clone()
-                .linear_coefficients()
-                .map(|(v, c)| c * start.get(&v).copied().unwrap_or(0.0))
-                .sum::<f64>()
-                + constant;
-            LevelStat {
-                status: SolveStatus::Feasible,
-                objective: value,
-                bound: 0.0,
-                seconds: level_started.elapsed().as_secs_f64(),
-            }
-        });
-        levels.push(stat);
-    }
-    // The level reports the E of the plan written: a later level may end below E* when the
-    // cv level was not proven.
-    levels[2].objective = true_excess(&best_counts);
-    levels[2].bound = levels[2].bound.min(levels[2].objective);
-    let mut flows: Vec<(usize, u32)> = best.0.into_iter().collect();
-    flows.sort_unstable();
-    let mut stays: Vec<((usize, usize), u32)> = best.1.into_iter().collect();
-    stays.sort_unstable();
-    Ok((
-        ComponentSolution {
-            levels,
-            flows,
-            stays,
-        },
-        parts.len(),
-        em.cuts,
-    ))
 }
 
 #[cfg(test)]
@@ -1324,5 +1062,29 @@ mod tests {
             }
         }
         assert!(positive > 5, "the cases must exercise a positive excess");
+    }
+
+    /// The LP with the cut loop bounds E from below: never above the brute-force optimum
+    /// (every tangent lies below the convex E, and the LP relaxes the plans).
+    #[test]
+    fn lp_bound_never_exceeds_the_brute_force_optimum() {
+        let mut positive = 0;
+        for seed in 0..24 {
+            let (inst, p) = case(seed);
+            let (g, pairs) = setup(&inst);
+            super::LAST_LP_BOUND.with(|b| b.set(None));
+            plan_moves(&inst, &p, &g, &pairs, &Default::default()).expect("solves");
+            let (_, _, e) = brute_force(&inst, &p);
+            let Some(lp) = super::LAST_LP_BOUND.with(|b| b.get()) else {
+                // No term positive before any move: no cv model, E = 0.
+                assert!(e < 1e-9, "seed {seed}: no LP bound but E {e}");
+                continue;
+            };
+            assert!(lp <= e + 1e-7, "seed {seed}: LP bound {lp} above E {e}");
+            if lp > 1e-6 {
+                positive += 1;
+            }
+        }
+        assert!(positive > 0, "some LP bound must prove something");
     }
 }

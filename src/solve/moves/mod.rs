@@ -10,6 +10,7 @@
 pub mod arcs;
 pub mod classes;
 pub mod cover;
+mod cv_model;
 pub mod engine;
 pub mod explain;
 pub mod extract;
@@ -568,7 +569,12 @@ fn plan_moves_with(
             time_limit_s: (options.time_limit_s - solving.elapsed().as_secs_f64()).max(1.0),
             ..*options
         };
-        Some(indicators::solve(&ctx, classes.clone(), floor, &left)?)
+        let default = indicators::DefaultPlan {
+            classes: &classes,
+            arcs: &arcs,
+            sols: &sols,
+        };
+        Some(indicators::solve(&ctx, &default, floor, &left)?)
     } else {
         None
     };

@@ -8,6 +8,7 @@
 //! one model are improved by exact sub-models ([`neighbourhood`], [`reduced`]).
 
 pub mod cpmp;
+pub mod cuts;
 pub mod explain;
 pub mod incumbent;
 pub mod lagrangian;

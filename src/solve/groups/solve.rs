@@ -15,6 +15,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::cuts::{self, Cut, LpPoint};
 use super::incumbent;
 use super::lagrangian;
 use super::model::{self, Allowed, Built};
@@ -67,15 +68,18 @@ struct Lp {
     core: Vec<Option<f64>>,
     /// Cores by decreasing LP value of y (ties by index).
     ranked: Vec<usize>,
+    point: LpPoint,
 }
 
 impl Lp {
     fn solve(
         p: &TrackProblem,
         allowed: &Allowed,
+        cuts: &[Cut],
         options: &MipOptions,
     ) -> Result<Option<Lp>, MipError> {
-        let lp = model::build(p, allowed, true);
+        let mut lp = model::build(p, allowed, true);
+        lp.add_cuts(p, cuts);
         let r = lp
             .model
             .solve(&lp.objective, Sense::Minimise, options, None)?;
@@ -89,6 +93,7 @@ impl Lp {
                 .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         Ok(Some(Lp {
+            point: lp.point(p, |v| r.value(v)),
             ranked: ranked.into_iter().map(|(_, c)| c).collect(),
             bound: r.objective,
             pair: lp
@@ -238,6 +243,12 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
         (inc, None, None)
     };
     let heuristic_value = inc.as_ref().map(|a| p.objective(a));
+    debug(&clock, || {
+        format!(
+            "heuristics: incumbent {heuristic_value:?}, lagrangian {:?}, trivial {floor:.4}",
+            lagrangian.as_ref().map(|l| (l.bound, l.iterations))
+        )
+    });
     if let Some(l) = &lagrangian {
         floor = floor.max(l.bound);
     }
@@ -269,8 +280,9 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
             fitting,
         ));
     }
+    let mut cuts = Vec::new();
     let lp = match (&inc, tuning.reduced_cost_fixing) {
-        (Some(_), true) => Lp::solve(p, &base, &clock.mip())?,
+        (Some(_), true) => tightened_lp(p, &base, &mut cuts, &clock)?,
         _ => None,
     };
     let (Some(lp), Some(inc)) = (lp, inc.clone()) else {
@@ -300,6 +312,7 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
         ));
     };
     let floor = floor.max(lp.bound);
+    debug(&clock, || format!("LP bound {:.4}", lp.bound));
     // The LP's most-open cores often beat the greedy ones as a start.
     let mut homes = vec![false; p.units.len()];
     let mut open = Vec::new();
@@ -327,7 +340,14 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
     let step = step(p);
     let ub = p.objective(&inc);
     let allowed = lp.fix(&base, &inc, ub, step);
-    let mip = model::build(p, &allowed, false);
+    debug(&clock, || {
+        format!(
+            "MIP from {ub:.4}: {} of {fitting} pairs kept",
+            allowed.pairs()
+        )
+    });
+    let mut mip = model::build(p, &allowed, false);
+    mip.add_cuts(p, &cuts);
     let (r, assign) = run(p, &mip, &clock.mip(), Some(&inc))?;
     let kept = allowed.pairs();
     Ok(finish(
@@ -341,6 +361,72 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
         Some(lp.bound),
         (kept, fitting),
     ))
+}
+
+/// Rounds of capacity-cut separation on the LP relaxation, at most.
+const CUT_ROUNDS: usize = 30;
+/// Cuts added per round, at most.
+const CUTS_PER_ROUND: usize = 60;
+/// Share of the time limit by which cut rounds stop.
+const CUT_SHARE: f64 = 0.5;
+
+/// The LP relaxation, tightened by rounds of rounded capacity cuts ([`cuts`]) while they
+/// raise its bound; `cuts` receives the cuts added (valid for the MIP too).
+fn tightened_lp(
+    p: &TrackProblem,
+    allowed: &Allowed,
+    cuts: &mut Vec<Cut>,
+    clock: &Clock,
+) -> Result<Option<Lp>, MipError> {
+    let Some(mut lp) = Lp::solve(p, allowed, cuts, &clock.mip())? else {
+        return Ok(None);
+    };
+    debug(clock, || format!("LP bound {:.4}", lp.bound));
+    let until = clock.share(CUT_SHARE);
+    for _ in 0..CUT_ROUNDS {
+        if Instant::now() >= until {
+            break;
+        }
+        let new = cuts::separate(p, &lp.point, cuts, CUTS_PER_ROUND);
+        if new.is_empty() {
+            break;
+        }
+        let added = new.len();
+        cuts.extend(new);
+        let Some(next) = Lp::solve(p, allowed, cuts, &clock.mip())? else {
+            break;
+        };
+        debug(clock, || {
+            format!(
+                "{added} cuts ({} in all): LP bound {:.4}",
+                cuts.len(),
+                next.bound
+            )
+        });
+        lp = next;
+    }
+    Ok(Some(lp))
+}
+
+/// The LP bound, the bound after capacity cuts, and how many cuts (for tests and benches).
+pub fn cut_bounds(p: &TrackProblem, options: &MipOptions) -> Result<(f64, f64, usize), MipError> {
+    let clock = Clock::new(options);
+    let base = Allowed::fitting(p);
+    let plain = Lp::solve(p, &base, &[], options)?.map_or(f64::NAN, |l| l.bound);
+    let mut cuts = Vec::new();
+    let tight = tightened_lp(p, &base, &mut cuts, &clock)?.map_or(f64::NAN, |l| l.bound);
+    Ok((plain, tight, cuts.len()))
+}
+
+/// With `ROTAPLAN_DEBUG` set, one line on stderr: the step's clock and what was learnt.
+fn debug(clock: &Clock, line: impl FnOnce() -> String) {
+    if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
+        eprintln!(
+            "[groups {:7.2}s] {}",
+            clock.started.elapsed().as_secs_f64(),
+            line()
+        );
+    }
 }
 
 /// The outcome when HiGHS did not run (or not to the end): the heuristic grouping, if any,

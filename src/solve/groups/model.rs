@@ -31,6 +31,17 @@ impl Allowed {
         Allowed { core, pair }
     }
 
+    /// Makes sure `assign`'s cores and pairs stay allowed (more variables never cut off
+    /// a grouping).
+    pub fn keep(&mut self, p: &TrackProblem, assign: &[usize]) {
+        for (u, &c) in assign.iter().enumerate() {
+            self.core[c] = true;
+            if p.cores[c].home != u {
+                self.pair[u][c] = true;
+            }
+        }
+    }
+
     pub fn pairs(&self) -> usize {
         self.pair
             .iter()

@@ -281,11 +281,17 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
         ));
     }
     let mut cuts = Vec::new();
-    let lp = match (&inc, tuning.reduced_cost_fixing) {
-        (Some(_), true) => tightened_lp(p, &base, &mut cuts, &clock)?,
+    let step = step(p);
+    let tightened = match (&inc, tuning.reduced_cost_fixing) {
+        (Some(a), true) => tightened_lp(p, &base, a.clone(), step, &mut cuts, &clock, deadline)?,
         _ => None,
     };
-    let (Some(lp), Some(inc)) = (lp, inc.clone()) else {
+    let Some(Tightened {
+        lp,
+        allowed: lp_allowed,
+        inc,
+    }) = tightened
+    else {
         if clock.out_of_time() {
             return Ok(unsolved(
                 p,
@@ -311,21 +317,9 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
             (fitting, fitting),
         ));
     };
+    // Valid for every grouping better than the incumbent (those keep to the LP's pairs),
+    // and the incumbent is kept: with the objective as a cap, a bound of the track.
     let floor = floor.max(lp.bound);
-    debug(&clock, || format!("LP bound {:.4}", lp.bound));
-    // The LP's most-open cores often beat the greedy ones as a start.
-    let mut homes = vec![false; p.units.len()];
-    let mut open = Vec::new();
-    for &c in &lp.ranked {
-        if open.len() < p.count && !homes[p.cores[c].home] {
-            homes[p.cores[c].home] = true;
-            open.push(c);
-        }
-    }
-    let inc = match incumbent::from_cores_until(p, open, deadline) {
-        Some(a) if p.objective(&a) < p.objective(&inc) - 1e-9 => a,
-        _ => inc,
-    };
     if clock.out_of_time() {
         return Ok(unsolved(
             p,
@@ -337,9 +331,8 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
             fitting,
         ));
     }
-    let step = step(p);
     let ub = p.objective(&inc);
-    let allowed = lp.fix(&base, &inc, ub, step);
+    let allowed = lp.fix(&lp_allowed, &inc, ub, step);
     debug(&clock, || {
         format!(
             "MIP from {ub:.4}: {} of {fitting} pairs kept",
@@ -370,21 +363,55 @@ const CUTS_PER_ROUND: usize = 60;
 /// Share of the time limit by which cut rounds stop.
 const CUT_SHARE: f64 = 0.5;
 
+/// A round that raises the LP bound by less than this share of the gap left ends the rounds.
+const MIN_GAIN_SHARE: f64 = 0.05;
+
+/// What the cut rounds leave: the last LP, the pairs it was solved over, and the best
+/// grouping found.
+struct Tightened {
+    lp: Lp,
+    allowed: Allowed,
+    inc: Assignment,
+}
+
+/// The grouping grown from the LP's most-open cores, when it beats `inc`.
+fn better_from_lp(
+    p: &TrackProblem,
+    lp: &Lp,
+    inc: Assignment,
+    deadline: incumbent::Deadline,
+) -> Assignment {
+    let open = lagrangian::open_set(p, &lp.ranked);
+    match incumbent::from_cores_until(p, open, deadline) {
+        Some(a) if p.objective(&a) < p.objective(&inc) - 1e-9 => a,
+        _ => inc,
+    }
+}
+
 /// The LP relaxation, tightened by rounds of rounded capacity cuts ([`cuts`]) while they
-/// raise its bound; `cuts` receives the cuts added (valid for the MIP too).
+/// raise its bound; `cuts` receives the cuts added (valid for the MIP too). Between rounds,
+/// reduced-cost fixing against the best grouping shrinks the LP: each LP then bounds the
+/// groupings better than that one, which keep to its pairs. The LP's open cores seed new
+/// groupings.
 fn tightened_lp(
     p: &TrackProblem,
-    allowed: &Allowed,
+    base: &Allowed,
+    inc: Assignment,
+    step: f64,
     cuts: &mut Vec<Cut>,
     clock: &Clock,
-) -> Result<Option<Lp>, MipError> {
-    let Some(mut lp) = Lp::solve(p, allowed, cuts, &clock.mip())? else {
+    deadline: incumbent::Deadline,
+) -> Result<Option<Tightened>, MipError> {
+    let mut allowed = base.clone();
+    let Some(mut lp) = Lp::solve(p, &allowed, cuts, &clock.mip())? else {
         return Ok(None);
     };
     debug(clock, || format!("LP bound {:.4}", lp.bound));
+    let mut inc = better_from_lp(p, &lp, inc, deadline);
     let until = clock.share(CUT_SHARE);
     for _ in 0..CUT_ROUNDS {
-        if Instant::now() >= until {
+        let ub = p.objective(&inc);
+        if Instant::now() >= until || lp.bound >= ub - 1e-6 * ub.abs().max(1.0) {
             break;
         }
         let new = cuts::separate(p, &lp.point, cuts, CUTS_PER_ROUND);
@@ -393,19 +420,28 @@ fn tightened_lp(
         }
         let added = new.len();
         cuts.extend(new);
-        let Some(next) = Lp::solve(p, allowed, cuts, &clock.mip())? else {
+        allowed = lp.fix(&allowed, &inc, ub, step);
+        let Some(next) = Lp::solve(p, &allowed, cuts, &clock.mip())? else {
             break;
         };
+        let gain = next.bound - lp.bound;
+        lp = next;
+        inc = better_from_lp(p, &lp, inc, deadline);
+        allowed.keep(p, &inc);
+        let ub = p.objective(&inc);
         debug(clock, || {
             format!(
-                "{added} cuts ({} in all): LP bound {:.4}",
+                "{added} cuts ({} in all) on {} pairs: LP bound {:.4}, incumbent {ub:.4}",
                 cuts.len(),
-                next.bound
+                allowed.pairs(),
+                lp.bound
             )
         });
-        lp = next;
+        if gain < MIN_GAIN_SHARE * (ub - lp.bound) {
+            break;
+        }
     }
-    Ok(Some(lp))
+    Ok(Some(Tightened { lp, allowed, inc }))
 }
 
 /// The LP bound, the bound after capacity cuts, and how many cuts (for tests and benches).
@@ -414,7 +450,14 @@ pub fn cut_bounds(p: &TrackProblem, options: &MipOptions) -> Result<(f64, f64, u
     let base = Allowed::fitting(p);
     let plain = Lp::solve(p, &base, &[], options)?.map_or(f64::NAN, |l| l.bound);
     let mut cuts = Vec::new();
-    let tight = tightened_lp(p, &base, &mut cuts, &clock)?.map_or(f64::NAN, |l| l.bound);
+    let tight = match incumbent::find(p) {
+        Some(inc) => {
+            let deadline = incumbent::Deadline(Some(clock.deadline));
+            tightened_lp(p, &base, inc, step(p), &mut cuts, &clock, deadline)?
+                .map_or(f64::NAN, |t| t.lp.bound)
+        }
+        None => f64::NAN,
+    };
     Ok((plain, tight, cuts.len()))
 }
 

@@ -283,7 +283,20 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
     let mut cuts = Vec::new();
     let step = step(p);
     let tightened = match (&inc, tuning.reduced_cost_fixing) {
-        (Some(a), true) => tightened_lp(p, &base, a.clone(), step, &mut cuts, &clock, deadline)?,
+        (Some(a), true) => {
+            // Lagrangian fixing first: the LP then starts on the pairs that can still pay.
+            let start = match (&lagrangian, &near) {
+                (Some(l), Some(n)) => l.fix(p, n, &base, a, p.objective(a), step),
+                _ => base.clone(),
+            };
+            debug(&clock, || {
+                format!(
+                    "Lagrangian fixing: {} of {fitting} pairs kept",
+                    start.pairs()
+                )
+            });
+            tightened_lp(p, &start, a.clone(), step, &mut cuts, &clock, deadline)?
+        }
         _ => None,
     };
     let Some(Tightened {

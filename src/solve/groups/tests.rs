@@ -725,3 +725,63 @@ fn capacity_cuts_raise_the_lp_bound_on_two_clusters() {
         best.objective
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Lagrangian fixing never removes an optimum: with the optimum as the cap and any other
+    /// grouping as the incumbent, every optimal grouping keeps all its cores and pairs
+    /// (every grouping found by brute force).
+    #[test]
+    fn lagrangian_fixing_keeps_every_optimum((inst, t) in arb_track()) {
+        let p = track_problem(&inst, &t);
+        prop_assume!(!p.units.is_empty() && lagrangian::fixes(&p));
+        let groupings = every_grouping(&p);
+        let Some(best) = groupings.iter().map(|a| p.objective(a)).min_by(f64::total_cmp) else {
+            return Ok(());
+        };
+        let near = near::Near::new(&p);
+        let Some(l) = lagrangian::bound(&p, Some(best), 200, None) else {
+            return Ok(());
+        };
+        let worst = groupings
+            .iter()
+            .max_by(|a, b| p.objective(a).total_cmp(&p.objective(b)))
+            .expect("a grouping");
+        let base = model::Allowed::fitting(&p);
+        let kept = l.fix(&p, &near, &base, worst, best, 0.0);
+        for a in groupings.iter().filter(|a| p.objective(a) <= best + 1e-9) {
+            for (u, &c) in a.iter().enumerate() {
+                prop_assert!(kept.core[c], "optimal core {} fixed out", c);
+                prop_assert!(
+                    p.cores[c].home == u || kept.pair[u][c],
+                    "optimal pair ({}, {}) fixed out", u, c
+                );
+            }
+        }
+    }
+}
+
+/// On a track whose heuristic grouping is optimal, Lagrangian fixing leaves out most pairs.
+#[test]
+fn lagrangian_fixing_prunes_far_pairs() {
+    let mut inst = line();
+    for s in &mut inst.schools {
+        s.students = 100;
+    }
+    let mut t = track(2);
+    t.max_schools = 3;
+    let p = track_problem(&inst, &t);
+    let best = brute_force(&inst, &t).expect("feasible");
+    let inc = incumbent::find(&p).expect("a grouping");
+    assert!((p.objective(&inc) - best).abs() < 1e-9);
+    let l = lagrangian::bound(&p, Some(best), 300, None).expect("applies");
+    let near = near::Near::new(&p);
+    let base = model::Allowed::fitting(&p);
+    let kept = l.fix(&p, &near, &base, &inc, best, 0.0);
+    assert!(
+        kept.pairs() < base.pairs(),
+        "{} of {} pairs kept",
+        kept.pairs(),
+        base.pairs()
+    );
+}

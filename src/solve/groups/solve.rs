@@ -49,6 +49,8 @@ pub struct Tuning {
     pub heuristic: bool,
     pub reduced_cost_fixing: bool,
     pub lagrangian: bool,
+    /// Capacity cuts on the LP relaxation (and in the MIP).
+    pub cuts: bool,
 }
 
 impl Default for Tuning {
@@ -57,6 +59,7 @@ impl Default for Tuning {
             heuristic: true,
             reduced_cost_fixing: true,
             lagrangian: true,
+            cuts: true,
         }
     }
 }
@@ -295,7 +298,16 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
                     start.pairs()
                 )
             });
-            tightened_lp(p, &start, a.clone(), step, &mut cuts, &clock, deadline)?
+            let rounds = if tuning.cuts { CUT_ROUNDS } else { 0 };
+            tightened_lp(
+                p,
+                &start,
+                a.clone(),
+                step,
+                (&mut cuts, rounds),
+                &clock,
+                deadline,
+            )?
         }
         _ => None,
     };
@@ -405,13 +417,13 @@ fn better_from_lp(
 /// raise its bound; `cuts` receives the cuts added (valid for the MIP too). Between rounds,
 /// reduced-cost fixing against the best grouping shrinks the LP: each LP then bounds the
 /// groupings better than that one, which keep to its pairs. The LP's open cores seed new
-/// groupings.
+/// groupings. At most `rounds` rounds (0: the plain LP).
 fn tightened_lp(
     p: &TrackProblem,
     base: &Allowed,
     inc: Assignment,
     step: f64,
-    cuts: &mut Vec<Cut>,
+    (cuts, rounds): (&mut Vec<Cut>, usize),
     clock: &Clock,
     deadline: incumbent::Deadline,
 ) -> Result<Option<Tightened>, MipError> {
@@ -422,7 +434,7 @@ fn tightened_lp(
     debug(clock, || format!("LP bound {:.4}", lp.bound));
     let mut inc = better_from_lp(p, &lp, inc, deadline);
     let until = clock.share(CUT_SHARE);
-    for _ in 0..CUT_ROUNDS {
+    for _ in 0..rounds {
         let ub = p.objective(&inc);
         if Instant::now() >= until || lp.bound >= ub - 1e-6 * ub.abs().max(1.0) {
             break;
@@ -466,8 +478,16 @@ pub fn cut_bounds(p: &TrackProblem, options: &MipOptions) -> Result<(f64, f64, u
     let tight = match incumbent::find(p) {
         Some(inc) => {
             let deadline = incumbent::Deadline(Some(clock.deadline));
-            tightened_lp(p, &base, inc, step(p), &mut cuts, &clock, deadline)?
-                .map_or(f64::NAN, |t| t.lp.bound)
+            tightened_lp(
+                p,
+                &base,
+                inc,
+                step(p),
+                (&mut cuts, CUT_ROUNDS),
+                &clock,
+                deadline,
+            )?
+            .map_or(f64::NAN, |t| t.lp.bound)
         }
         None => f64::NAN,
     };

@@ -1,11 +1,16 @@
-//! Solving one track: heuristic incumbent, LP relaxation (whose most-open cores seed a
-//! second heuristic start), reduced-cost fixing, then the MIP to optimality.
+//! Solving one track: heuristic incumbent and Lagrangian bound, Lagrangian fixing, rounds
+//! of the LP relaxation tightened by capacity cuts ([`cuts`]; each LP's most-open cores
+//! seed a heuristic start, reduced-cost fixing shrinks the next LP), then the MIP, cuts
+//! included, to optimality.
 //!
 //! Reduced-cost fixing: with LP bound LB and reduced cost d of a variable at 0, any solution
 //! using it costs at least LB + d. A solution better than the incumbent UB costs at most
 //! UB (or UB − 1 when every cost is an integer), so variables with LB + d above that are
 //! left out of the model. The incumbent's own variables stay, so the reduced model holds
 //! the incumbent and every strictly better solution: its optimum is the track's optimum.
+//! Lagrangian fixing ([`lagrangian::Lagrangian::fix`]) is the same test with the
+//! relaxation's exact penalties. An LP over the pairs kept bounds every better solution,
+//! so min(its bound, the incumbent) is a bound of the track.
 //!
 //! Tracks whose full model is too large (more than [`MAX_MODEL_PAIRS`] pairs, e.g. the
 //! 3,038-point p3038 benchmarks) never reach HiGHS whole: the Lagrangian search gives the

@@ -393,8 +393,11 @@ const CUTS_PER_ROUND: usize = 60;
 /// Share of the time limit by which cut rounds stop.
 const CUT_SHARE: f64 = 0.5;
 
-/// A round that raises the LP bound by less than this share of the gap left ends the rounds.
-const MIN_GAIN_SHARE: f64 = 0.05;
+/// A round that raises the LP bound by less than this share of the gap left, plus
+/// [`MIN_GAIN_REL`] of the bound, ends the rounds (a poor incumbent leaves a wide gap that
+/// small steady gains still close).
+const MIN_GAIN_SHARE: f64 = 0.02;
+const MIN_GAIN_REL: f64 = 1e-4;
 
 /// What the cut rounds leave: the last LP, the pairs it was solved over, and the best
 /// grouping found.
@@ -467,7 +470,7 @@ fn tightened_lp(
                 lp.bound
             )
         });
-        if gain < MIN_GAIN_SHARE * (ub - lp.bound) {
+        if gain < MIN_GAIN_SHARE * (ub - lp.bound) + MIN_GAIN_REL * lp.bound.abs() {
             break;
         }
     }

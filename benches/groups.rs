@@ -1,5 +1,5 @@
-//! `groups` on the 20 OR-Library pmedcap instances, the 6 SJC instances, hezhang, and a
-//! `scale` county at 4× hezhang's size. Not run in CI:
+//! `groups` on the 20 OR-Library pmedcap instances, the 6 SJC instances, hezhang, a
+//! `scale` county at 4× hezhang's size, and 250-school counties in school mode. Not run in CI:
 //! `cargo bench --bench groups -- --sample-size 10 [FILTER]`.
 
 use std::path::Path;
@@ -61,5 +61,36 @@ fn counties(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, cpmp, counties);
+/// The school-mode policy of issue 10: one compulsory track of `count` groups of at most
+/// `max_schools` schools.
+fn school_mode_policy(count: usize, max_schools: usize) -> rotaplan::domain::Policy {
+    let text = format!(
+        "plan_year = 2026\n[[track]]\nname = \"compulsory\"\n\
+         stages = [\"kindergarten\", \"primary\", \"middle\", \"nine_year\"]\n\
+         mode = \"schools\"\ncount = {count}\nmax_schools = {max_schools}\n"
+    );
+    rotaplan::domain::Policy::parse(&text, "policy.toml").expect("policy")
+}
+
+/// 250-school `scale` counties in school mode (about 230 compulsory schools): 14 groups of
+/// at most 19, and 40 groups of at most 6 (almost no slack). Target: proven optimal in
+/// 60 s each.
+fn school_mode(c: &mut Criterion) {
+    let mut g = c.benchmark_group("groups-school-mode");
+    g.sample_size(10);
+    for seed in 1..=3 {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        generate(&Profile::Scale { schools: 250 }, seed, tmp.path()).expect("generate");
+        let inst = rotaplan::io::read_instance(tmp.path()).expect("scale instance");
+        for (count, cap) in [(14, 19), (40, 6)] {
+            let policy = school_mode_policy(count, cap);
+            g.bench_function(format!("scale-250-seed{seed}-max{cap}"), |b| {
+                b.iter(|| form_groups(&inst, &policy, &options()).expect("groups"))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, cpmp, counties, school_mode);
 criterion_main!(benches);

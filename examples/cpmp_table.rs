@@ -1,7 +1,7 @@
 //! Times the `groups` model against the plain textbook CPMP model on the OR-Library pmedcap
 //! and SJC benchmarks in `tests/data/`, and prints a table.
 //!
-//! `cargo run --release --example cpmp_table [-- FILTER [--no-plain]]`
+//! `cargo run --release --example cpmp_table [-- FILTER [--no-plain] [--no-cuts]]`
 
 use std::time::Instant;
 
@@ -17,6 +17,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .cloned()
         .unwrap_or_default();
     let plain = !args.iter().any(|a| a == "--no-plain");
+    let tuning = Tuning {
+        cuts: !args.iter().any(|a| a == "--no-cuts"),
+        ..Tuning::default()
+    };
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let mut benches: Vec<(Benchmark, f64)> = Vec::new();
     let pm_opt = read_optima(&std::fs::read_to_string(data.join("pmedcap1.optimal.csv"))?);
@@ -41,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (b, opt) in benches.iter().filter(|(b, _)| b.name.contains(&filter)) {
         let inst = b.instance();
         let t = Instant::now();
-        let r = solve_track(&inst, &b.track(), &options, Tuning::default())?;
+        let r = solve_track(&inst, &b.track(), &options, tuning)?;
         let gs = t.elapsed().as_secs_f64();
         tg += gs;
         let (po, ps) = if plain {

@@ -315,6 +315,7 @@ pub fn after_infeasible_in(p: &TrackProblem, options: &MipOptions, lang: Lang) -
                 heuristic: false,
                 reduced_cost_fixing: false,
                 lagrangian: false,
+                cuts: false,
             },
         ) && r.status.has_solution()
         {

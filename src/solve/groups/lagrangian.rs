@@ -13,6 +13,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::incumbent::Deadline;
+use super::model::Allowed;
 use super::near::Near;
 use super::problem::{Assignment, EPS, TrackProblem};
 use super::repair::repair;
@@ -28,6 +29,105 @@ pub struct Lagrangian {
     /// The best grouping known at the end (the one given, or a repaired relaxation's),
     /// with its objective.
     pub best: Option<(f64, Assignment)>,
+    /// The multipliers of the best bound.
+    pub lambda: Vec<f64>,
+}
+
+/// Whether [`Lagrangian::fix`] applies: the relaxation's knapsacks are exact and simple
+/// (no students cap; a schools cap makes them "the k cheapest").
+pub fn fixes(p: &TrackProblem) -> bool {
+    applies(p) && p.max_students.is_none()
+}
+
+impl Lagrangian {
+    /// Lagrangian variable fixing. Forcing unit u into core c's group in the relaxation
+    /// costs at least a penalty: c's knapsack must take u (u's reduced cost, less the
+    /// dearest item it pushes out when the schools cap is full), and c must be among the
+    /// `count` chosen cores (its value less the dearest chosen one's). A grouping using
+    /// (u, c) costs at least bound + penalty; when that exceeds `ub` − `step` the pair is
+    /// left out (the incumbent's own pairs always stay). Cores are left out alike. Only
+    /// when [`fixes`]; otherwise `allowed` comes back unchanged.
+    pub fn fix(
+        &self,
+        p: &TrackProblem,
+        near: &Near,
+        allowed: &Allowed,
+        inc: &[usize],
+        ub: f64,
+        step: f64,
+    ) -> Allowed {
+        let mut out = allowed.clone();
+        if !fixes(p) || self.lambda.len() != p.units.len() {
+            return out;
+        }
+        let values = core_values(p, near, &self.lambda);
+        let mut order: Vec<usize> = (0..values.len())
+            .filter(|&c| values[c].0.is_finite())
+            .collect();
+        order.sort_by(|&a, &b| values[a].0.total_cmp(&values[b].0).then(a.cmp(&b)));
+        if order.len() < p.count || p.count == 0 {
+            return out;
+        }
+        let dearest_chosen = values[order[p.count - 1]].0;
+        let mut chosen = vec![false; p.cores.len()];
+        for &c in order.iter().take(p.count) {
+            chosen[c] = true;
+        }
+        let total: f64 = self.lambda.iter().sum::<f64>()
+            + order
+                .iter()
+                .take(p.count)
+                .map(|&c| values[c].0)
+                .sum::<f64>();
+        let slack = ub - step - total + 1e-6 * ub.abs().max(1.0);
+        let in_inc: std::collections::BTreeSet<usize> = inc.iter().copied().collect();
+        let max_items = p.max_units.map(|m| m.saturating_sub(1));
+        for c in 0..p.cores.len() {
+            if !out.core[c] || in_inc.contains(&c) {
+                continue;
+            }
+            let open_cost = if chosen[c] {
+                0.0
+            } else {
+                (values[c].0 - dearest_chosen).max(0.0)
+            };
+            if open_cost > slack {
+                out.core[c] = false;
+                continue;
+            }
+            // The knapsack's items, cheapest first: the taken ones, and the dearest taken
+            // when the cap is full.
+            let home = p.cores[c].home;
+            let mut taken: Vec<f64> = values[c]
+                .1
+                .iter()
+                .filter(|&&u| u != home)
+                .map(|&u| p.cost[u][c] - self.lambda[u])
+                .collect();
+            taken.sort_by(f64::total_cmp);
+            let mut is_taken = vec![false; p.units.len()];
+            for &u in &values[c].1 {
+                is_taken[u] = true;
+            }
+            let full = max_items.is_some_and(|m| taken.len() >= m);
+            let dearest_taken = if full {
+                taken.last().copied().unwrap_or(0.0)
+            } else {
+                0.0
+            };
+            for u in 0..p.units.len() {
+                if !out.pair[u][c] || inc[u] == c || is_taken[u] {
+                    continue;
+                }
+                let r = p.cost[u][c] - self.lambda[u];
+                let penalty = open_cost + (r - dearest_taken).max(0.0);
+                if penalty > slack {
+                    out.pair[u][c] = false;
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Largest knapsack table (capacity × schools) solved exactly with both caps.
@@ -308,6 +408,7 @@ pub fn search(
                 ranked: order.clone(),
                 iterations: it + 1,
                 best: None,
+                lambda: lambda.clone(),
             });
             stall = 0;
         } else {

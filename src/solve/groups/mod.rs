@@ -2,12 +2,14 @@
 //!
 //! A track becomes a [`TrackProblem`] (units: schools, or whole townships in township mode),
 //! counting conditions are checked first ([`explain`]), a heuristic incumbent warm-starts the
-//! model ([`incumbent`]), reduced costs of the LP relaxation prune useless pairs, and HiGHS
-//! proves the optimum ([`model`], [`solve`]). The Lagrangian relaxation ([`lagrangian`])
+//! model ([`incumbent`]), capacity cuts tighten the LP relaxation ([`cuts`]), Lagrangian
+//! penalties and the LP's reduced costs prune useless pairs, and HiGHS proves the optimum
+//! ([`model`], [`solve`]). The Lagrangian relaxation ([`lagrangian`])
 //! adds a bound and, repaired into groupings ([`repair`]), incumbents; tracks too large for
 //! one model are improved by exact sub-models ([`neighbourhood`], [`reduced`]).
 
 pub mod cpmp;
+pub mod cuts;
 pub mod explain;
 pub mod incumbent;
 pub mod lagrangian;

@@ -31,6 +31,17 @@ impl Allowed {
         Allowed { core, pair }
     }
 
+    /// Makes sure `assign`'s cores and pairs stay allowed (more variables never cut off
+    /// a grouping).
+    pub fn keep(&mut self, p: &TrackProblem, assign: &[usize]) {
+        for (u, &c) in assign.iter().enumerate() {
+            self.core[c] = true;
+            if p.cores[c].home != u {
+                self.pair[u][c] = true;
+            }
+        }
+    }
+
     pub fn pairs(&self) -> usize {
         self.pair
             .iter()
@@ -88,6 +99,58 @@ impl Built {
                     .unwrap_or(usize::MAX)
             })
             .collect()
+    }
+
+    /// Adds rounded capacity cuts ([`super::cuts`]): valid for every grouping, so the
+    /// model's optimum stays the same while its relaxation tightens.
+    pub fn add_cuts(&mut self, p: &TrackProblem, cuts: &[super::cuts::Cut]) {
+        let mut inside = vec![false; p.units.len()];
+        for cut in cuts {
+            for &u in &cut.units {
+                inside[u] = true;
+            }
+            let mut e = Expression::default();
+            for (c, core) in p.cores.iter().enumerate() {
+                if inside[core.home]
+                    && let Some(v) = self.y[c]
+                {
+                    e.add_mul(cut.weight as f64, v);
+                }
+            }
+            for &u in &cut.units {
+                for &(c, v) in &self.x[u] {
+                    if !inside[p.cores[c].home] {
+                        e.add_mul(1.0, v);
+                    }
+                }
+            }
+            self.model
+                .constrain(constraint::geq(e, (cut.weight * cut.rhs) as f64));
+            for &u in &cut.units {
+                inside[u] = false;
+            }
+        }
+    }
+
+    /// The relaxation's point: y per core, and per unit its nonzero assignments (the
+    /// core's own unit's y included).
+    pub fn point(&self, p: &TrackProblem, value: impl Fn(Variable) -> f64) -> super::cuts::LpPoint {
+        let y: Vec<f64> = self.y.iter().map(|v| v.map_or(0.0, &value)).collect();
+        let mut assign: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.units.len()];
+        for (c, core) in p.cores.iter().enumerate() {
+            if y[c] > 1e-9 {
+                assign[core.home].push((c, y[c]));
+            }
+        }
+        for (u, row) in self.x.iter().enumerate() {
+            for &(c, v) in row {
+                let x = value(v);
+                if x > 1e-9 {
+                    assign[u].push((c, x));
+                }
+            }
+        }
+        super::cuts::LpPoint { y, assign }
     }
 
     /// A full warm start from a feasible assignment (every auxiliary variable consistent).

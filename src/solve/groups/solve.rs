@@ -1,11 +1,16 @@
-//! Solving one track: heuristic incumbent, LP relaxation (whose most-open cores seed a
-//! second heuristic start), reduced-cost fixing, then the MIP to optimality.
+//! Solving one track: heuristic incumbent and Lagrangian bound, Lagrangian fixing, rounds
+//! of the LP relaxation tightened by capacity cuts ([`cuts`]; each LP's most-open cores
+//! seed a heuristic start, reduced-cost fixing shrinks the next LP), then the MIP, cuts
+//! included, to optimality.
 //!
 //! Reduced-cost fixing: with LP bound LB and reduced cost d of a variable at 0, any solution
 //! using it costs at least LB + d. A solution better than the incumbent UB costs at most
 //! UB (or UB − 1 when every cost is an integer), so variables with LB + d above that are
 //! left out of the model. The incumbent's own variables stay, so the reduced model holds
 //! the incumbent and every strictly better solution: its optimum is the track's optimum.
+//! Lagrangian fixing ([`lagrangian::Lagrangian::fix`]) is the same test with the
+//! relaxation's exact penalties. An LP over the pairs kept bounds every better solution,
+//! so min(its bound, the incumbent) is a bound of the track.
 //!
 //! Tracks whose full model is too large (more than [`MAX_MODEL_PAIRS`] pairs, e.g. the
 //! 3,038-point p3038 benchmarks) never reach HiGHS whole: the Lagrangian search gives the
@@ -15,6 +20,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::cuts::{self, Cut, LpPoint};
 use super::incumbent;
 use super::lagrangian;
 use super::model::{self, Allowed, Built};
@@ -48,6 +54,8 @@ pub struct Tuning {
     pub heuristic: bool,
     pub reduced_cost_fixing: bool,
     pub lagrangian: bool,
+    /// Capacity cuts on the LP relaxation (and in the MIP).
+    pub cuts: bool,
 }
 
 impl Default for Tuning {
@@ -56,6 +64,7 @@ impl Default for Tuning {
             heuristic: true,
             reduced_cost_fixing: true,
             lagrangian: true,
+            cuts: true,
         }
     }
 }
@@ -67,15 +76,18 @@ struct Lp {
     core: Vec<Option<f64>>,
     /// Cores by decreasing LP value of y (ties by index).
     ranked: Vec<usize>,
+    point: LpPoint,
 }
 
 impl Lp {
     fn solve(
         p: &TrackProblem,
         allowed: &Allowed,
+        cuts: &[Cut],
         options: &MipOptions,
     ) -> Result<Option<Lp>, MipError> {
-        let lp = model::build(p, allowed, true);
+        let mut lp = model::build(p, allowed, true);
+        lp.add_cuts(p, cuts);
         let r = lp
             .model
             .solve(&lp.objective, Sense::Minimise, options, None)?;
@@ -89,6 +101,7 @@ impl Lp {
                 .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         Ok(Some(Lp {
+            point: lp.point(p, |v| r.value(v)),
             ranked: ranked.into_iter().map(|(_, c)| c).collect(),
             bound: r.objective,
             pair: lp
@@ -238,6 +251,12 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
         (inc, None, None)
     };
     let heuristic_value = inc.as_ref().map(|a| p.objective(a));
+    debug(&clock, || {
+        format!(
+            "heuristics: incumbent {heuristic_value:?}, lagrangian {:?}, trivial {floor:.4}",
+            lagrangian.as_ref().map(|l| (l.bound, l.iterations))
+        )
+    });
     if let Some(l) = &lagrangian {
         floor = floor.max(l.bound);
     }
@@ -269,11 +288,40 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
             fitting,
         ));
     }
-    let lp = match (&inc, tuning.reduced_cost_fixing) {
-        (Some(_), true) => Lp::solve(p, &base, &clock.mip())?,
+    let mut cuts = Vec::new();
+    let step = step(p);
+    let tightened = match (&inc, tuning.reduced_cost_fixing) {
+        (Some(a), true) => {
+            // Lagrangian fixing first: the LP then starts on the pairs that can still pay.
+            let start = match (&lagrangian, &near) {
+                (Some(l), Some(n)) => l.fix(p, n, &base, a, p.objective(a), step),
+                _ => base.clone(),
+            };
+            debug(&clock, || {
+                format!(
+                    "Lagrangian fixing: {} of {fitting} pairs kept",
+                    start.pairs()
+                )
+            });
+            let rounds = if tuning.cuts { CUT_ROUNDS } else { 0 };
+            tightened_lp(
+                p,
+                &start,
+                a.clone(),
+                step,
+                (&mut cuts, rounds),
+                &clock,
+                deadline,
+            )?
+        }
         _ => None,
     };
-    let (Some(lp), Some(inc)) = (lp, inc.clone()) else {
+    let Some(Tightened {
+        lp,
+        allowed: lp_allowed,
+        inc,
+    }) = tightened
+    else {
         if clock.out_of_time() {
             return Ok(unsolved(
                 p,
@@ -299,20 +347,9 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
             (fitting, fitting),
         ));
     };
+    // Valid for every grouping better than the incumbent (those keep to the LP's pairs),
+    // and the incumbent is kept: with the objective as a cap, a bound of the track.
     let floor = floor.max(lp.bound);
-    // The LP's most-open cores often beat the greedy ones as a start.
-    let mut homes = vec![false; p.units.len()];
-    let mut open = Vec::new();
-    for &c in &lp.ranked {
-        if open.len() < p.count && !homes[p.cores[c].home] {
-            homes[p.cores[c].home] = true;
-            open.push(c);
-        }
-    }
-    let inc = match incumbent::from_cores_until(p, open, deadline) {
-        Some(a) if p.objective(&a) < p.objective(&inc) - 1e-9 => a,
-        _ => inc,
-    };
     if clock.out_of_time() {
         return Ok(unsolved(
             p,
@@ -324,10 +361,16 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
             fitting,
         ));
     }
-    let step = step(p);
     let ub = p.objective(&inc);
-    let allowed = lp.fix(&base, &inc, ub, step);
-    let mip = model::build(p, &allowed, false);
+    let allowed = lp.fix(&lp_allowed, &inc, ub, step);
+    debug(&clock, || {
+        format!(
+            "MIP from {ub:.4}: {} of {fitting} pairs kept",
+            allowed.pairs()
+        )
+    });
+    let mut mip = model::build(p, &allowed, false);
+    mip.add_cuts(p, &cuts);
     let (r, assign) = run(p, &mip, &clock.mip(), Some(&inc))?;
     let kept = allowed.pairs();
     Ok(finish(
@@ -341,6 +384,133 @@ pub fn solve(p: &TrackProblem, options: &MipOptions, tuning: Tuning) -> Result<S
         Some(lp.bound),
         (kept, fitting),
     ))
+}
+
+/// Rounds of capacity-cut separation on the LP relaxation, at most.
+const CUT_ROUNDS: usize = 30;
+/// Cuts added per round, at most.
+const CUTS_PER_ROUND: usize = 60;
+/// Share of the time limit by which cut rounds stop.
+const CUT_SHARE: f64 = 0.5;
+
+/// A round that raises the LP bound by less than this share of the gap left, plus
+/// [`MIN_GAIN_REL`] of the bound, ends the rounds (a poor incumbent leaves a wide gap that
+/// small steady gains still close).
+const MIN_GAIN_SHARE: f64 = 0.02;
+const MIN_GAIN_REL: f64 = 1e-4;
+
+/// What the cut rounds leave: the last LP, the pairs it was solved over, and the best
+/// grouping found.
+struct Tightened {
+    lp: Lp,
+    allowed: Allowed,
+    inc: Assignment,
+}
+
+/// The grouping grown from the LP's most-open cores, when it beats `inc`.
+fn better_from_lp(
+    p: &TrackProblem,
+    lp: &Lp,
+    inc: Assignment,
+    deadline: incumbent::Deadline,
+) -> Assignment {
+    let open = lagrangian::open_set(p, &lp.ranked);
+    match incumbent::from_cores_until(p, open, deadline) {
+        Some(a) if p.objective(&a) < p.objective(&inc) - 1e-9 => a,
+        _ => inc,
+    }
+}
+
+/// The LP relaxation, tightened by rounds of rounded capacity cuts ([`cuts`]) while they
+/// raise its bound; `cuts` receives the cuts added (valid for the MIP too). Between rounds,
+/// reduced-cost fixing against the best grouping shrinks the LP: each LP then bounds the
+/// groupings better than that one, which keep to its pairs. The LP's open cores seed new
+/// groupings. At most `rounds` rounds (0: the plain LP).
+fn tightened_lp(
+    p: &TrackProblem,
+    base: &Allowed,
+    inc: Assignment,
+    step: f64,
+    (cuts, rounds): (&mut Vec<Cut>, usize),
+    clock: &Clock,
+    deadline: incumbent::Deadline,
+) -> Result<Option<Tightened>, MipError> {
+    let mut allowed = base.clone();
+    let Some(mut lp) = Lp::solve(p, &allowed, cuts, &clock.mip())? else {
+        return Ok(None);
+    };
+    debug(clock, || format!("LP bound {:.4}", lp.bound));
+    let mut inc = better_from_lp(p, &lp, inc, deadline);
+    let until = clock.share(CUT_SHARE);
+    for _ in 0..rounds {
+        let ub = p.objective(&inc);
+        if Instant::now() >= until || lp.bound >= ub - 1e-6 * ub.abs().max(1.0) {
+            break;
+        }
+        let new = cuts::separate(p, &lp.point, cuts, CUTS_PER_ROUND);
+        if new.is_empty() {
+            break;
+        }
+        let added = new.len();
+        cuts.extend(new);
+        allowed = lp.fix(&allowed, &inc, ub, step);
+        let Some(next) = Lp::solve(p, &allowed, cuts, &clock.mip())? else {
+            break;
+        };
+        let gain = next.bound - lp.bound;
+        lp = next;
+        inc = better_from_lp(p, &lp, inc, deadline);
+        allowed.keep(p, &inc);
+        let ub = p.objective(&inc);
+        debug(clock, || {
+            format!(
+                "{added} cuts ({} in all) on {} pairs: LP bound {:.4}, incumbent {ub:.4}",
+                cuts.len(),
+                allowed.pairs(),
+                lp.bound
+            )
+        });
+        if gain < MIN_GAIN_SHARE * (ub - lp.bound) + MIN_GAIN_REL * lp.bound.abs() {
+            break;
+        }
+    }
+    Ok(Some(Tightened { lp, allowed, inc }))
+}
+
+/// The LP bound, the bound after capacity cuts, and how many cuts (for tests and benches).
+pub fn cut_bounds(p: &TrackProblem, options: &MipOptions) -> Result<(f64, f64, usize), MipError> {
+    let clock = Clock::new(options);
+    let base = Allowed::fitting(p);
+    let plain = Lp::solve(p, &base, &[], options)?.map_or(f64::NAN, |l| l.bound);
+    let mut cuts = Vec::new();
+    let tight = match incumbent::find(p) {
+        Some(inc) => {
+            let deadline = incumbent::Deadline(Some(clock.deadline));
+            tightened_lp(
+                p,
+                &base,
+                inc,
+                step(p),
+                (&mut cuts, CUT_ROUNDS),
+                &clock,
+                deadline,
+            )?
+            .map_or(f64::NAN, |t| t.lp.bound)
+        }
+        None => f64::NAN,
+    };
+    Ok((plain, tight, cuts.len()))
+}
+
+/// With `ROTAPLAN_DEBUG` set, one line on stderr: the step's clock and what was learnt.
+fn debug(clock: &Clock, line: impl FnOnce() -> String) {
+    if std::env::var_os("ROTAPLAN_DEBUG").is_some() {
+        eprintln!(
+            "[groups {:7.2}s] {}",
+            clock.started.elapsed().as_secs_f64(),
+            line()
+        );
+    }
 }
 
 /// The outcome when HiGHS did not run (or not to the end): the heuristic grouping, if any,

@@ -638,3 +638,150 @@ proptest! {
         }
     }
 }
+
+/// Every feasible assignment of a tiny track (each unit to any core), by brute force.
+fn every_grouping(p: &TrackProblem) -> Vec<Assignment> {
+    let (nu, nc) = (p.units.len(), p.cores.len());
+    let mut out = Vec::new();
+    if nc == 0 {
+        return out;
+    }
+    let mut a = vec![0usize; nu];
+    loop {
+        if p.is_feasible(&a) {
+            out.push(a.clone());
+        }
+        let mut i = 0;
+        while i < nu {
+            a[i] += 1;
+            if a[i] < nc {
+                break;
+            }
+            a[i] = 0;
+            i += 1;
+        }
+        if i == nu {
+            return out;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Capacity cuts never cut off a grouping: for every set of units and every feasible
+    /// grouping, weight × (open cores homed in the set) + (units of the set led from outside)
+    /// ≥ weight × groups needed, counted here straight from the grouping.
+    #[test]
+    fn capacity_cuts_keep_every_grouping((inst, t) in arb_track()) {
+        let p = track_problem(&inst, &t);
+        prop_assume!(!p.units.is_empty() && p.units.len() <= 6);
+        let groupings = every_grouping(&p);
+        let nu = p.units.len();
+        for mask in 1u32..(1 << nu) {
+            let set: Vec<usize> = (0..nu).filter(|u| mask & (1 << u) != 0).collect();
+            let cut = cuts::Cut::of(&p, set.clone());
+            for a in &groupings {
+                let led_inside = p.cores.iter().enumerate()
+                    .filter(|(c, core)| set.contains(&core.home) && a[core.home] == *c)
+                    .count();
+                let from_outside = set.iter()
+                    .filter(|&&u| !set.contains(&p.cores[a[u]].home))
+                    .count();
+                prop_assert!(
+                    cut.weight * led_inside + from_outside >= cut.weight * cut.rhs,
+                    "cut {:?} removes grouping {:?}", cut, a
+                );
+            }
+        }
+    }
+}
+
+/// Two clusters of 9 schools 100 km apart, three groups of at most 6: the LP opens 1.5 cores
+/// per cluster; capacity cuts raise its bound, which stays at or below the optimum.
+#[test]
+fn capacity_cuts_raise_the_lp_bound_on_two_clusters() {
+    let mut schools = Vec::new();
+    for (cx, t) in [(0.0, 0), (100.0, 1)] {
+        for i in 0..9 {
+            let (x, y) = (cx + f64::from(i % 3), f64::from(i / 3));
+            schools.push((t, Stage::Primary, 50.0, 100, x, y));
+        }
+    }
+    let inst = county(&[(0.0, 0.0), (100.0, 0.0)], &schools);
+    let mut t = track(3);
+    t.max_schools = 6;
+    let p = track_problem(&inst, &t);
+    let (lp, cut, n) = solve::cut_bounds(&p, &opts()).expect("LP solved");
+    let best = solve(&inst, &t).expect("feasible");
+    assert_eq!(best.status, SolveStatus::Optimal);
+    assert!(n > 0, "no cut found");
+    assert!(
+        cut > lp + 1e-6,
+        "cuts did not raise the bound: {cut} vs {lp}"
+    );
+    assert!(
+        cut <= best.objective + 1e-6,
+        "{cut} above optimum {}",
+        best.objective
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Lagrangian fixing never removes an optimum: with the optimum as the cap and any other
+    /// grouping as the incumbent, every optimal grouping keeps all its cores and pairs
+    /// (every grouping found by brute force).
+    #[test]
+    fn lagrangian_fixing_keeps_every_optimum((inst, t) in arb_track()) {
+        let p = track_problem(&inst, &t);
+        prop_assume!(!p.units.is_empty() && lagrangian::fixes(&p));
+        let groupings = every_grouping(&p);
+        let Some(best) = groupings.iter().map(|a| p.objective(a)).min_by(f64::total_cmp) else {
+            return Ok(());
+        };
+        let near = near::Near::new(&p);
+        let Some(l) = lagrangian::bound(&p, Some(best), 200, None) else {
+            return Ok(());
+        };
+        let worst = groupings
+            .iter()
+            .max_by(|a, b| p.objective(a).total_cmp(&p.objective(b)))
+            .expect("a grouping");
+        let base = model::Allowed::fitting(&p);
+        let kept = l.fix(&p, &near, &base, worst, best, 0.0);
+        for a in groupings.iter().filter(|a| p.objective(a) <= best + 1e-9) {
+            for (u, &c) in a.iter().enumerate() {
+                prop_assert!(kept.core[c], "optimal core {} fixed out", c);
+                prop_assert!(
+                    p.cores[c].home == u || kept.pair[u][c],
+                    "optimal pair ({}, {}) fixed out", u, c
+                );
+            }
+        }
+    }
+}
+
+/// On a track whose heuristic grouping is optimal, Lagrangian fixing leaves out most pairs.
+#[test]
+fn lagrangian_fixing_prunes_far_pairs() {
+    let mut inst = line();
+    for s in &mut inst.schools {
+        s.students = 100;
+    }
+    let mut t = track(2);
+    t.max_schools = 3;
+    let p = track_problem(&inst, &t);
+    let best = brute_force(&inst, &t).expect("feasible");
+    let inc = incumbent::find(&p).expect("a grouping");
+    assert!((p.objective(&inc) - best).abs() < 1e-9);
+    let l = lagrangian::bound(&p, Some(best), 300, None).expect("applies");
+    let near = near::Near::new(&p);
+    let base = model::Allowed::fitting(&p);
+    let kept = l.fix(&p, &near, &base, &inc, best, 0.0);
+    assert!(
+        kept.pairs() < base.pairs(),
+        "{} of {} pairs kept",
+        kept.pairs(),
+        base.pairs()
+    );
+}

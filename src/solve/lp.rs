@@ -446,25 +446,17 @@ impl LiveModel {
 
     /// Column duals (reduced costs) of the last LP solve.
     pub fn reduced_costs(&self) -> Vec<f64> {
-        let mut cols = vec![0.0; self.cols];
-        let mut col_dual = vec![0.0; self.cols];
-        let mut rows = vec![0.0; self.rows];
-        let mut row_dual = vec![0.0; self.rows];
-        // SAFETY: arrays sized to the model.
-        unsafe {
-            Highs_getSolution(
-                self.ptr,
-                cols.as_mut_ptr(),
-                col_dual.as_mut_ptr(),
-                rows.as_mut_ptr(),
-                row_dual.as_mut_ptr(),
-            );
-        }
-        col_dual
+        self.full_solution().1
     }
 
     /// Column values and row duals of the last solve.
     pub fn solution(&self) -> (Vec<f64>, Vec<f64>) {
+        let (cols, _, _, row_dual) = self.full_solution();
+        (cols, row_dual)
+    }
+
+    /// Column values and duals, row values and duals of the last solve.
+    fn full_solution(&self) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
         let mut cols = vec![0.0; self.cols];
         let mut col_dual = vec![0.0; self.cols];
         let mut rows = vec![0.0; self.rows];
@@ -479,7 +471,7 @@ impl LiveModel {
                 row_dual.as_mut_ptr(),
             );
         }
-        (cols, row_dual)
+        (cols, col_dual, rows, row_dual)
     }
 }
 

@@ -26,7 +26,7 @@ use std::time::Instant;
 use super::Context;
 use super::arcs::Arc;
 use super::classes::Class;
-use super::engine::{Candidate, Candidates, Var, build_candidates};
+use super::engine::{Candidate, Candidates, Var, build_candidates, plan_values};
 use super::indicators::{TOLERANCE, Term};
 use super::model::{Component, FloorReq, Levels};
 use crate::metrics;
@@ -821,19 +821,7 @@ impl<'a> CountyModel<'a> {
         flows: &[(usize, u32)],
         stays: &[((usize, usize), u32)],
     ) -> Point {
-        let flow_of: HashMap<usize, u32> = flows.iter().copied().collect();
-        let stay_of: HashMap<(usize, usize), u32> = stays.iter().copied().collect();
-        let mut point: Point = self
-            .cands
-            .iter()
-            .map(|c| match c.var {
-                Var::Flow { arc, .. } => flow_of.get(&arc).copied().unwrap_or(0) as f64,
-                Var::Stay { class, subject } => {
-                    stay_of.get(&(class, subject)).copied().unwrap_or(0) as f64
-                }
-                Var::Short { .. } => 0.0,
-            })
-            .collect();
+        let mut point: Point = plan_values(&self.cands, flows, stays);
         self.settle_shortages(&mut point);
         self.complete(point)
     }

@@ -313,6 +313,27 @@ pub fn solve_component(
     Ok(e.solution(levels, stats, incumbent.as_deref()))
 }
 
+/// The values a plan given as flows (arc, count) and stays ((class, subject), count) gives
+/// the candidates; shortages are left at 0 for the caller to settle.
+pub(crate) fn plan_values(
+    cands: &[Candidate],
+    flows: &[(usize, u32)],
+    stays: &[((usize, usize), u32)],
+) -> Vec<f64> {
+    let flow_of: BTreeMap<usize, u32> = flows.iter().copied().collect();
+    let stay_of: BTreeMap<(usize, usize), u32> = stays.iter().copied().collect();
+    cands
+        .iter()
+        .map(|c| match c.var {
+            Var::Flow { arc, .. } => flow_of.get(&arc).copied().unwrap_or(0) as f64,
+            Var::Stay { class, subject } => {
+                stay_of.get(&(class, subject)).copied().unwrap_or(0) as f64
+            }
+            Var::Short { .. } => 0.0,
+        })
+        .collect()
+}
+
 /// Where the shortage sits among the levels solved.
 fn shortage_level(levels: Levels) -> usize {
     match levels {
@@ -1386,19 +1407,7 @@ impl Engine {
 
     /// A start (flows and stays) as candidate values.
     fn point_of(&self, st: &Start) -> Vec<f64> {
-        let flow_of: BTreeMap<usize, u32> = st.flows.iter().copied().collect();
-        let stay_of: BTreeMap<(usize, usize), u32> = st.stays.iter().copied().collect();
-        let mut point: Vec<f64> = self
-            .cands
-            .iter()
-            .map(|c| match c.var {
-                Var::Flow { arc, .. } => flow_of.get(&arc).copied().unwrap_or(0) as f64,
-                Var::Stay { class, subject } => {
-                    stay_of.get(&(class, subject)).copied().unwrap_or(0) as f64
-                }
-                Var::Short { .. } => 0.0,
-            })
-            .collect();
+        let mut point = plan_values(&self.cands, &st.flows, &st.stays);
         self.settle_shortages(&mut point);
         point
     }

@@ -533,11 +533,7 @@ fn unsolved(
     } else {
         bound
     };
-    // The Lagrangian bound can meet the heuristic grouping: that is a proof.
-    let status = match status {
-        SolveStatus::Feasible => SolveStatus::of_gap(objective, bound),
-        other => other,
-    };
+    let status = proven_if_met(status, objective, bound);
     Solved {
         status,
         objective,
@@ -695,10 +691,7 @@ fn finish(
         let mip_bound = if r.bound.is_finite() { r.bound } else { floor };
         mip_bound.max(floor).min(objective)
     };
-    let status = match status {
-        SolveStatus::Feasible => SolveStatus::of_gap(objective, bound),
-        other => other,
-    };
+    let status = proven_if_met(status, objective, bound);
     Solved {
         status,
         objective,
@@ -709,5 +702,14 @@ fn finish(
         incumbent,
         lp_bound,
         pairs_kept,
+    }
+}
+
+/// A grouping found `feasible` is `optimal` when a valid bound meets it (the Lagrangian or a
+/// reduced LP can prove a heuristic grouping without HiGHS's search).
+fn proven_if_met(status: SolveStatus, objective: f64, bound: f64) -> SolveStatus {
+    match status {
+        SolveStatus::Feasible => SolveStatus::of_gap(objective, bound),
+        other => other,
     }
 }

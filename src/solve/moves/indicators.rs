@@ -782,26 +782,18 @@ pub fn solve(
             .collect();
         let done = newly.is_empty() || !solution.levels.iter().all(|l| l.status.has_solution());
         let out_of_time = started.elapsed().as_secs_f64() >= options.time_limit_s;
-        if !done && out_of_time {
-            // No time for a round with the new terms: the plan stands at its true E, and
-            // the bound over fewer terms (each ≥ 0) still bounds the full E from below.
+        if done || out_of_time {
             let mut solution = solution;
-            let true_e = plan_excess(ctx, &classes, &arcs, &solution.flows);
-            if let Some(l) = solution.levels.get_mut(2) {
-                l.objective = true_e;
-                l.bound = l.bound.min(true_e);
-                l.status = SolveStatus::of_gap(l.objective, l.bound);
+            if !done {
+                // No time for a round with the new terms: the plan stands at its true E, and
+                // the bound over fewer terms (each ≥ 0) still bounds the full E from below.
+                let true_e = plan_excess(ctx, &classes, &arcs, &solution.flows);
+                if let Some(l) = solution.levels.get_mut(2) {
+                    l.objective = true_e;
+                    l.bound = l.bound.min(true_e);
+                    l.status = SolveStatus::of_gap(l.objective, l.bound);
+                }
             }
-            return Ok(CvRun {
-                classes,
-                arcs,
-                lp_bound,
-                solution,
-                cuts,
-                rounds,
-            });
-        }
-        if done {
             return Ok(CvRun {
                 classes,
                 arcs,

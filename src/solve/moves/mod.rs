@@ -613,8 +613,6 @@ fn plan_moves_with(
         )));
     }
     let mut flows: Vec<(usize, u32)> = sols.iter().flat_map(|s| s.flows.iter().copied()).collect();
-    let stays: Vec<((usize, usize), u32)> =
-        sols.iter().flat_map(|s| s.stays.iter().copied()).collect();
     let mut arcs = arcs;
     let mut levels = levels;
     // A shortage level stopped short of proof leaves its incumbent's placement, and a move
@@ -628,13 +626,16 @@ fn plan_moves_with(
             let cover = cover::best_cover(&ctx, &classes, &arcs, &flows, options)?;
             flows = cover::apply(&mut arcs, &flows, &cover);
             l.objective = cover.total();
-            if l.status == SolveStatus::Feasible && relative_gap(l.objective, l.bound) <= PROVEN_GAP
-            {
-                l.status = SolveStatus::Optimal;
+            if l.status == SolveStatus::Feasible {
+                l.status = SolveStatus::of_gap(l.objective, l.bound);
             }
             cover.by_subject
         }
-        None => extract::shortage_by_subject(&ctx, &classes, &arcs, &flows, &stays),
+        None => {
+            let stays: Vec<((usize, usize), u32)> =
+                sols.iter().flat_map(|s| s.stays.iter().copied()).collect();
+            extract::shortage_by_subject(&ctx, &classes, &arcs, &flows, &stays)
+        }
     };
     let status = levels
         .iter()

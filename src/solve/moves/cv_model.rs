@@ -28,7 +28,7 @@ use super::arcs::Arc;
 use super::classes::Class;
 use super::engine::{Candidate, Candidates, Var, build_candidates, plan_values};
 use super::indicators::{TOLERANCE, Term};
-use super::model::{Component, FloorReq, Levels};
+use super::model::{Component, FloorReq};
 use crate::metrics;
 use crate::solve::lp::{LiveModel, LiveStatus};
 use crate::solve::mip::{MipError, MipOptions};
@@ -139,7 +139,7 @@ impl<'a> CountyModel<'a> {
             shortage_constant,
             changes_constant,
             ..
-        } = build_candidates(ctx, classes, arcs, &comp, floor, Levels::All);
+        } = build_candidates(ctx, classes, arcs, &comp, floor);
         let effects: Vec<Vec<(usize, usize, f64)>> = cands
             .iter()
             .map(|c| match c.var {

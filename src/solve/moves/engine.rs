@@ -24,7 +24,7 @@ use std::time::Instant;
 use super::Context;
 use super::arcs::{Arc, ArcKind};
 use super::classes::Class;
-use super::model::{Component, ComponentSolution, FloorReq, KM_REL_GAP, LevelStat, Levels, Start};
+use super::model::{Component, ComponentSolution, FloorReq, KM_REL_GAP, LevelStat, Start};
 use crate::solve::lp::{Basis, LiveModel, LiveStatus};
 use crate::solve::mip::{
     MIN_LEVEL_SECONDS, MipError, MipOptions, PROVEN_GAP, SolveStatus, level_share, pin_slack,
@@ -80,7 +80,7 @@ const START_SHARE: f64 = 0.6;
 const RC_EPS: f64 = 1e-6;
 /// Columns priced in per round, most negative reduced cost first.
 const PRICE_BATCH: usize = 4000;
-/// The shortage and teachers-moved levels' places when every level is solved.
+/// The shortage and teachers-moved levels' places.
 const SHORTAGE_LEVEL: usize = 1;
 const MOVED_LEVEL: usize = 2;
 /// The weight of the teachers moved in the shortage level's warm-up LP (see `lp_first`).
@@ -107,8 +107,6 @@ struct Engine {
     basis: Option<Basis>,
     /// Whether the part carries the national floor's rows.
     has_floor: bool,
-    /// The levels solved.
-    levels: Levels,
     /// The LP bound of the first level from the LP-first pass, when it got that far.
     first_level_bound: Option<f64>,
     /// Head count of every class of the part.
@@ -154,22 +152,15 @@ pub fn solve_component(
     arcs: &[Arc],
     comp: &Component,
     floor: Option<FloorReq>,
-    levels: Levels,
     options: &MipOptions,
     start: Option<&StartOnDemand<'_>>,
     first_pass: bool,
 ) -> Result<ComponentSolution, MipError> {
     let started = Instant::now();
-    let mut e = Engine::build(ctx, classes, arcs, comp, floor, levels, options)?;
-    let n_levels = level_count(ctx, levels);
+    let mut e = Engine::build(ctx, classes, arcs, comp, floor, options)?;
+    let n_levels = level_count(ctx);
     let gaps: Vec<f64> = (0..n_levels)
-        .map(|i| {
-            if levels == Levels::All && i == 3 {
-                KM_REL_GAP
-            } else {
-                0.0
-            }
-        })
+        .map(|i| if i == 3 { KM_REL_GAP } else { 0.0 })
         .collect();
     // The LP-first pass may use most of the time; level by level takes what is left. With a
     // start to fall back on (the floor's), the pass leaves that start time to be made.
@@ -198,11 +189,11 @@ pub fn solve_component(
     };
     let partial = match pass {
         FirstPass::Complete(found, point) => {
-            return Ok(e.solution(levels, as_stats(found), Some(&point)));
+            return Ok(e.solution(as_stats(found), Some(&point)));
         }
         // Out of time: level by level would have less still.
         FirstPass::Partial(found, point, true) => {
-            return Ok(e.solution(levels, as_stats(found), Some(&point)));
+            return Ok(e.solution(as_stats(found), Some(&point)));
         }
         FirstPass::Partial(found, point, false) => Some((found, point)),
         FirstPass::Nothing => None,
@@ -217,7 +208,7 @@ pub fn solve_component(
     let mut incumbent: Option<Vec<f64>> = match partial {
         // Too little time to do better level by level: the partial plan stands.
         Some((found, point)) if left < options.time_limit_s * 0.1 => {
-            return Ok(e.solution(levels, as_stats(found), Some(&point)));
+            return Ok(e.solution(as_stats(found), Some(&point)));
         }
         Some((_, point)) => Some(point),
         None => None,
@@ -286,7 +277,7 @@ pub fn solve_component(
         e.pin(level, value)?;
         // The first level sees only exchanges; its plan's other transfers are chance, and
         // a later level stopped at the limit must not inherit them.
-        let point = if level == 0 && levels == Levels::All {
+        let point = if level == 0 {
             e.tidy_first_plan(point)
         } else {
             point
@@ -310,7 +301,7 @@ pub fn solve_component(
             s.status = SolveStatus::of_gap(s.objective, s.bound);
         }
     }
-    Ok(e.solution(levels, stats, incumbent.as_deref()))
+    Ok(e.solution(stats, incumbent.as_deref()))
 }
 
 /// The values a plan given as flows (arc, count) and stays ((class, subject), count) gives
@@ -334,19 +325,10 @@ pub(crate) fn plan_values(
         .collect()
 }
 
-/// Where the shortage sits among the levels solved.
-fn shortage_level(levels: Levels) -> usize {
-    match levels {
-        Levels::All => 1,
-        Levels::ShortageOnly => 0,
-    }
-}
-
-fn level_count(ctx: &Context, levels: Levels) -> usize {
-    match levels {
-        Levels::All => 4 + usize::from(ctx.pins.previous.is_some()),
-        Levels::ShortageOnly => 1,
-    }
+/// Levels solved: exchanges, shortage, teachers moved, km, and changes from a published
+/// plan when there is one.
+fn level_count(ctx: &Context) -> usize {
+    4 + usize::from(ctx.pins.previous.is_some())
 }
 
 enum LevelOutcome {
@@ -383,10 +365,8 @@ pub(crate) fn build_candidates(
     arcs: &[Arc],
     comp: &Component,
     floor: Option<FloorReq>,
-    levels: Levels,
 ) -> Candidates {
-    let n_levels = level_count(ctx, levels);
-    let all = levels == Levels::All;
+    let n_levels = level_count(ctx);
     let mut cands: Vec<Candidate> = Vec::new();
     let mut row_lower: Vec<f64> = Vec::new();
     let mut row_upper: Vec<f64> = Vec::new();
@@ -435,7 +415,7 @@ pub(crate) fn build_candidates(
     let lock_row: BTreeMap<usize, usize> = comp
         .classes
         .iter()
-        .filter(|&&ci| all && ctx.pins.move_to(&classes[ci]).is_some())
+        .filter(|&&ci| ctx.pins.move_to(&classes[ci]).is_some())
         .map(|&ci| (ci, new_row(1.0, 1.0)))
         .collect();
     let cap_row: BTreeMap<usize, usize> = cap_ub
@@ -469,11 +449,8 @@ pub(crate) fn build_candidates(
         }
     }
     let level_costs = |exchange: f64, shortage: f64, moved: f64, km: f64, change: f64| {
-        let mut v = match levels {
-            Levels::All => vec![exchange, shortage, moved, km],
-            Levels::ShortageOnly => vec![shortage],
-        };
-        if all && ctx.pins.previous.is_some() {
+        let mut v = vec![exchange, shortage, moved, km];
+        if ctx.pins.previous.is_some() {
             v.push(change);
         }
         debug_assert_eq!(v.len(), n_levels);
@@ -512,67 +489,65 @@ pub(crate) fn build_candidates(
             costs: level_costs(0.0, ctx.weight[k], 0.0, 0.0, 0.0),
         });
     }
-    if all {
-        for &ai in &comp.arcs {
-            let a = &arcs[ai];
-            let c = &classes[a.class];
-            let mut rows = Vec::new();
-            if let Some(k) = a.subject {
-                rows.push((supply_row[&(a.dest, k)], 1.0));
-            }
-            if let Some(&r) = class_row.get(&a.class) {
-                rows.push((r, 1.0));
-            }
-            if let Some(&r) = lock_row.get(&a.class) {
-                rows.push((r, 1.0));
-            }
-            let mut exchange = 0.0;
-            match a.kind {
-                ArcKind::Transfer => {
-                    if let Some(g) = ctx.grouping.school_group[c.school]
-                        && let Some(&r) = cap_row.get(&g)
-                    {
-                        rows.push((r, 1.0));
-                    }
-                }
-                ArcKind::Exchange { pairing, to_helper } => {
-                    exchange = -1.0;
-                    if let Some(&r) = pair_row.get(&(pairing, to_helper)) {
-                        rows.push((r, 1.0));
-                    }
-                }
-            }
-            if let Some((eligible, key, share)) = floor_rows {
-                if c.eligible {
-                    rows.push((eligible, 1.0));
-                }
-                if let Some(kr) = key {
-                    let coef = f64::from(u8::from(c.key)) - share;
-                    if coef != 0.0 {
-                        rows.push((kr, coef));
-                    }
-                }
-            }
-            let change = if ctx.pins.previous.is_some() {
-                ctx.pins.change_cost(classes, a)
-            } else {
-                0.0
-            };
-            cands.push(Candidate {
-                var: Var::Flow {
-                    arc: ai,
-                    class: a.class,
-                },
-                optional: a.kind == ArcKind::Transfer
-                    && floor.is_none()
-                    && !lock_row.contains_key(&a.class),
-                upper: a.ub as f64,
-                rows,
-                costs: level_costs(exchange, 0.0, 1.0, a.km, change),
-            });
+    for &ai in &comp.arcs {
+        let a = &arcs[ai];
+        let c = &classes[a.class];
+        let mut rows = Vec::new();
+        if let Some(k) = a.subject {
+            rows.push((supply_row[&(a.dest, k)], 1.0));
         }
+        if let Some(&r) = class_row.get(&a.class) {
+            rows.push((r, 1.0));
+        }
+        if let Some(&r) = lock_row.get(&a.class) {
+            rows.push((r, 1.0));
+        }
+        let mut exchange = 0.0;
+        match a.kind {
+            ArcKind::Transfer => {
+                if let Some(g) = ctx.grouping.school_group[c.school]
+                    && let Some(&r) = cap_row.get(&g)
+                {
+                    rows.push((r, 1.0));
+                }
+            }
+            ArcKind::Exchange { pairing, to_helper } => {
+                exchange = -1.0;
+                if let Some(&r) = pair_row.get(&(pairing, to_helper)) {
+                    rows.push((r, 1.0));
+                }
+            }
+        }
+        if let Some((eligible, key, share)) = floor_rows {
+            if c.eligible {
+                rows.push((eligible, 1.0));
+            }
+            if let Some(kr) = key {
+                let coef = f64::from(u8::from(c.key)) - share;
+                if coef != 0.0 {
+                    rows.push((kr, coef));
+                }
+            }
+        }
+        let change = if ctx.pins.previous.is_some() {
+            ctx.pins.change_cost(classes, a)
+        } else {
+            0.0
+        };
+        cands.push(Candidate {
+            var: Var::Flow {
+                arc: ai,
+                class: a.class,
+            },
+            optional: a.kind == ArcKind::Transfer
+                && floor.is_none()
+                && !lock_row.contains_key(&a.class),
+            upper: a.ub as f64,
+            rows,
+            costs: level_costs(exchange, 0.0, 1.0, a.km, change),
+        });
     }
-    let changes_constant = if all && ctx.pins.previous.is_some() {
+    let changes_constant = if ctx.pins.previous.is_some() {
         comp.classes
             .iter()
             .map(|&ci| ctx.pins.change_constant(&classes[ci]))
@@ -597,7 +572,6 @@ impl Engine {
         arcs: &[Arc],
         comp: &Component,
         floor: Option<FloorReq>,
-        levels: Levels,
         options: &MipOptions,
     ) -> Result<Engine, MipError> {
         let Candidates {
@@ -607,7 +581,7 @@ impl Engine {
             lock_row,
             shortage_constant,
             changes_constant,
-        } = build_candidates(ctx, classes, arcs, comp, floor, levels);
+        } = build_candidates(ctx, classes, arcs, comp, floor);
         let mut model = LiveModel::new(
             crate::solve::mip::highs_log_shown(),
             crate::solve::mip::claim_highs_threads(options.threads),
@@ -630,7 +604,6 @@ impl Engine {
             basis: None,
             first_level_bound: None,
             has_floor: floor.is_some(),
-            levels,
             class_size: comp
                 .classes
                 .iter()
@@ -774,7 +747,7 @@ impl Engine {
             // first level already moves a tenth of the eligible teachers (primal 1.3 s
             // against dual 2.3 s on Hezhang).
             let first_shortage = level == 1 && !self.has_floor;
-            let first_km = level == 3 && self.levels == Levels::All;
+            let first_km = level == 3;
             let strategy = if rounds == 1 && (first_shortage || first_km) {
                 1
             } else {
@@ -906,7 +879,7 @@ impl Engine {
             // the right part of that face; the plain solve after it (for the bound and the
             // duals) then takes a few iterations, and so does the next level (Hezhang
             // county-wide: 1.8 + 1.8 s become 1.3 + 0.04 + 0.07 s).
-            if self.levels == Levels::All && level == SHORTAGE_LEVEL && n_levels > MOVED_LEVEL {
+            if level == SHORTAGE_LEVEL && n_levels > MOVED_LEVEL {
                 self.tiebreak = Some((MOVED_LEVEL, TIEBREAK_WEIGHT));
                 let warm = self.lp_level(level, deadline);
                 self.tiebreak = None;
@@ -1308,7 +1281,6 @@ impl Engine {
     /// subject first, then by the subject's shortage weight. A start, not an optimum (the
     /// later levels choose again).
     fn fill_stays(&self, point: &mut [f64]) {
-        let shortage_level = shortage_level(self.levels);
         let mut left = self.class_size.clone();
         let mut need: BTreeMap<usize, f64> = BTreeMap::new();
         let mut weight: BTreeMap<usize, f64> = BTreeMap::new();
@@ -1317,7 +1289,7 @@ impl Engine {
             match c.var {
                 Var::Short { demand } => {
                     need.insert(c.rows[0].0, demand as f64);
-                    weight.insert(c.rows[0].0, c.costs[shortage_level]);
+                    weight.insert(c.rows[0].0, c.costs[SHORTAGE_LEVEL]);
                 }
                 Var::Stay { class, .. } => *subjects.entry(class).or_default() += 1,
                 Var::Flow { class, .. } => {
@@ -1414,20 +1386,14 @@ impl Engine {
 
     /// The part's solution: level statistics in the levels' own senses and constants, and
     /// the flows and stays of the plan.
-    fn solution(
-        &self,
-        levels: Levels,
-        stats: Vec<LevelStat>,
-        point: Option<&[f64]>,
-    ) -> ComponentSolution {
-        let shortage_level = shortage_level(levels);
+    fn solution(&self, stats: Vec<LevelStat>, point: Option<&[f64]>) -> ComponentSolution {
         let levels_out = stats
             .into_iter()
             .enumerate()
             .map(|(i, s)| {
-                let (sign, constant) = if levels == Levels::All && i == 0 {
+                let (sign, constant) = if i == 0 {
                     (-1.0, 0.0)
-                } else if i == shortage_level {
+                } else if i == SHORTAGE_LEVEL {
                     (1.0, self.shortage_constant)
                 } else if i == 4 {
                     (1.0, self.changes_constant)

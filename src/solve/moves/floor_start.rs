@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::Context;
 use super::arcs::{Arc, ArcKind};
 use super::classes::Class;
-use super::model::{self, Component, FloorReq, Levels, Start};
+use super::model::{self, Component, FloorReq, Start};
 use crate::solve::mip::{MipError, MipOptions};
 
 /// Share of the step's time limit the relaxation may use.
@@ -43,7 +43,6 @@ pub fn floor_start(
                 arcs,
                 c,
                 None,
-                Levels::All,
                 &relaxed_options,
                 None,
                 true,

@@ -45,7 +45,7 @@ use crate::solve::mip::{MipOptions, PROVEN_GAP, SolveStatus, relative_gap};
 use arcs::{Arc, ArcKind};
 use classes::Class;
 use explain::Shortfall;
-use model::{CHANGES_LEVEL, Component, ComponentSolution, LEVELS, LevelStat, Levels};
+use model::{CHANGES_LEVEL, Component, ComponentSolution, LEVELS, LevelStat};
 use pins::Pins;
 use state::RotationState;
 
@@ -543,13 +543,12 @@ fn plan_moves_with(
                         &arcs,
                         c,
                         f,
-                        Levels::All,
                         options,
                         start,
                         model_kind != ModelKind::LevelByLevel,
                     )
                 } else {
-                    model::solve_component(&ctx, &classes, &arcs, c, f, Levels::All, options)
+                    model::solve_component(&ctx, &classes, &arcs, c, f, options)
                 }
             })
             .collect()

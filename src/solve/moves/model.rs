@@ -48,14 +48,6 @@ pub struct ComponentSolution {
     pub stays: Vec<((usize, usize), u32)>,
 }
 
-/// Which levels to solve: all four, or only the shortage (for "shortage before", where no
-/// arcs exist).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Levels {
-    All,
-    ShortageOnly,
-}
-
 /// The floor requirement of T7, county-wide.
 #[derive(Debug, Clone, Copy)]
 pub struct FloorReq {
@@ -80,7 +72,6 @@ pub fn solve_component(
     arcs: &[Arc],
     comp: &Component,
     floor: Option<FloorReq>,
-    levels: Levels,
     options: &MipOptions,
 ) -> Result<ComponentSolution, MipError> {
     let mut m = MipModel::new();
@@ -160,9 +151,8 @@ pub fn solve_component(
     // A move lock: the teacher's only arcs lead to the locked school (see
     // `Pins::restrict_arcs`); one of them carries them. A class left without arcs is caught
     // before solving by `pins::check_locks`.
-    // ("Shortage before" has no arcs by design: nobody moves there.)
     for &ci in &comp.classes {
-        if levels == Levels::All && ctx.pins.move_to(&classes[ci]).is_some() {
+        if ctx.pins.move_to(&classes[ci]).is_some() {
             let e = locked_moves.remove(&ci).unwrap_or_default();
             m.constrain(constraint::eq(e, 1.0));
         }
@@ -217,19 +207,16 @@ pub fn solve_component(
             }
         }
     }
-    let mut objectives = match levels {
-        Levels::All => vec![
-            (exchanges, Sense::Maximise),
-            (shortage, Sense::Minimise),
-            (moved, Sense::Minimise),
-            (km, Sense::Minimise),
-        ],
-        Levels::ShortageOnly => vec![(shortage, Sense::Minimise)],
-    };
+    let mut objectives = vec![
+        (exchanges, Sense::Maximise),
+        (shortage, Sense::Minimise),
+        (moved, Sense::Minimise),
+        (km, Sense::Minimise),
+    ];
     // Like the shortage's constant: published moves that no flow can keep count outside the
     // objective.
     let mut changes_constant = 0.0;
-    if levels == Levels::All && ctx.pins.previous.is_some() {
+    if ctx.pins.previous.is_some() {
         changes_constant = comp
             .classes
             .iter()
@@ -241,19 +228,12 @@ pub fn solve_component(
         .into_iter()
         .enumerate()
         .map(|(i, (e, sense))| {
-            let gap = if levels == Levels::All && i == 3 {
-                KM_REL_GAP
-            } else {
-                0.0
-            };
+            let gap = if i == 3 { KM_REL_GAP } else { 0.0 };
             (e, sense, gap)
         })
         .collect();
     let lex = m.solve_lexicographic_tolerant(&tolerant, options, None)?;
-    let shortage_level = match levels {
-        Levels::All => 1,
-        Levels::ShortageOnly => 0,
-    };
+    let shortage_level = 1;
     let level_stats = lex
         .levels
         .iter()
@@ -278,7 +258,7 @@ pub fn solve_component(
         levels: level_stats,
         ..Default::default()
     };
-    let km_level = (levels == Levels::All && out.levels.len() > 3).then_some(3);
+    let km_level = (out.levels.len() > 3).then_some(3);
     if let Some(sol) = lex.solution() {
         out.flows = flow_vars
             .iter()

@@ -1,6 +1,6 @@
 //! Teacher posts per school and subject, from the weekly timetable and a teacher's weekly load.
 
-use super::model::{Kind, Level, School};
+use super::model::{DemandRow, Kind, Level, School};
 
 /// Output order of subjects everywhere (demand rows, supply), so files never depend on map order.
 pub(crate) const SUBJECTS: [&str; 16] = [
@@ -193,6 +193,23 @@ fn add_level(
             positions[i] += p.div_ceil(load(level, SUBJECTS[i]));
         }
     }
+}
+
+/// Every school's posts per subject, school by school.
+pub(crate) fn demand_rows(schools: &[School]) -> Vec<DemandRow> {
+    schools
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            school_demand(s)
+                .into_iter()
+                .map(move |(subject, positions)| DemandRow {
+                    school: i,
+                    subject,
+                    positions,
+                })
+        })
+        .collect()
 }
 
 /// Posts per subject for one school, in `SUBJECTS` order, zero rows left out.

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rand_chacha::ChaCha8Rng;
 
 use super::GenerateError;
-use super::demand::school_demand;
+use super::demand::demand_rows;
 use super::geo;
-use super::model::{DemandRow, Instance, Kind, Level, School, Stage, Township};
+use super::model::{Instance, Kind, Level, School, Stage, Township};
 use super::people::{self, ExchangeOption};
 use super::rng::{self, Stream};
 use super::schools::{VILLAGES, sample_quality, sample_size};
@@ -361,19 +361,7 @@ pub(crate) fn build(seed: u64, n: usize) -> Result<Instance, GenerateError> {
         });
     }
 
-    let demand: Vec<DemandRow> = schools
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            school_demand(s)
-                .into_iter()
-                .map(move |(subject, positions)| DemandRow {
-                    school: i,
-                    subject,
-                    positions,
-                })
-        })
-        .collect();
+    let demand = demand_rows(&schools);
     let mut teacher_rng = rng::stream(seed, Stream::Teachers);
     let mut teachers = people::staff(&mut teacher_rng, &schools, &townships, &demand);
 

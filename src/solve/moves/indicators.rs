@@ -814,33 +814,8 @@ mod tests {
     //! from SPEC's rules, and E is computed from its definition, not from this module.
 
     use super::super::plan_moves;
-    use super::super::testkit::{policy, tiny};
-    use crate::domain::grouping::Grouping;
+    use super::super::testkit::{one_group, policy, tiny};
     use crate::domain::instance::{Degree, Demand, Instance};
-    use crate::domain::stage::SlotStage;
-    use crate::plan::{GroupRow, PairingRow, Role};
-
-    /// S1, S2, S3 form one group; helper S0 pairs with it for the primary slot.
-    fn setup(inst: &Instance) -> (Grouping, Vec<PairingRow>) {
-        let rows: Vec<GroupRow> = ["S1", "S2", "S3"]
-            .iter()
-            .enumerate()
-            .map(|(i, s)| GroupRow {
-                track: "compulsory".into(),
-                group: "g-1".into(),
-                school: (*s).into(),
-                role: if i == 0 { Role::Core } else { Role::Member },
-            })
-            .collect();
-        let g = Grouping::from_rows(inst, &rows).expect("groups");
-        let p = vec![PairingRow {
-            helper: "S0".into(),
-            group: "g-1".into(),
-            stage: SlotStage::Primary,
-            school: None,
-        }];
-        (g, p)
-    }
 
     /// A deterministic stream of small numbers (no dependency on the solver's code).
     struct Draw(u64);
@@ -1016,7 +991,7 @@ mod tests {
         let mut positive = 0;
         for seed in 0..24 {
             let (inst, p) = case(seed);
-            let (g, pairs) = setup(&inst);
+            let (g, pairs) = one_group(&inst);
             let out = plan_moves(&inst, &p, &g, &pairs, &Default::default()).expect("solves");
             let (ex, sh, e) = brute_force(&inst, &p);
             assert_eq!(out.level_names[2], "cv_excess", "seed {seed}");
@@ -1063,7 +1038,7 @@ mod tests {
         let mut positive = 0;
         for seed in 0..24 {
             let (inst, p) = case(seed);
-            let (g, pairs) = setup(&inst);
+            let (g, pairs) = one_group(&inst);
             super::LAST_LP_BOUND.with(|b| b.set(None));
             plan_moves(&inst, &p, &g, &pairs, &Default::default()).expect("solves");
             let (_, _, e) = brute_force(&inst, &p);

@@ -7,7 +7,6 @@ use super::testkit::*;
 use super::*;
 use crate::domain::instance::{Demand, Sex, Title};
 use crate::domain::stage::Stage;
-use crate::plan::{GroupRow, Role};
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -72,28 +71,6 @@ prop_compose! {
         policy.rotation.max_move_km = [None, Some(6.0), Some(21.0)][km as usize];
         Case { inst, policy }
     }
-}
-
-/// S1, S2, S3 form one group; helper S0 pairs with it for the primary slot.
-fn setup(inst: &Instance) -> (Grouping, Vec<PairingRow>) {
-    let rows: Vec<GroupRow> = ["S1", "S2", "S3"]
-        .iter()
-        .enumerate()
-        .map(|(i, s)| GroupRow {
-            track: "compulsory".into(),
-            group: "g-1".into(),
-            school: (*s).into(),
-            role: if i == 0 { Role::Core } else { Role::Member },
-        })
-        .collect();
-    let g = Grouping::from_rows(inst, &rows).expect("groups");
-    let p = vec![PairingRow {
-        helper: "S0".into(),
-        group: "g-1".into(),
-        stage: SlotStage::Primary,
-        school: None,
-    }];
-    (g, p)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -261,7 +238,7 @@ fn best_shortage(inst: &Instance, place: &[usize]) -> f64 {
 }
 
 fn solve(c: &Case) -> MovesOutcome {
-    let (g, p) = setup(&c.inst);
+    let (g, p) = one_group(&c.inst);
     plan_moves(&c.inst, &c.policy, &g, &p, &MipOptions::default()).expect("solve")
 }
 
@@ -354,7 +331,7 @@ prop_compose! {
 }
 
 fn solve_ref(c: &RefCase, kind: ModelKind) -> Result<MovesOutcome, Error> {
-    let (g, mut p) = setup(&c.inst);
+    let (g, mut p) = one_group(&c.inst);
     p[0].stage = c.slot;
     let locks = c
         .lock

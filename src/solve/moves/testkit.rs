@@ -2,9 +2,11 @@
 
 use std::collections::HashMap;
 
+use crate::domain::grouping::Grouping;
 use crate::domain::instance::{Demand, Instance, School, Sex, Teacher, Title, Township};
 use crate::domain::policy::Policy;
-use crate::domain::stage::Stage;
+use crate::domain::stage::{SlotStage, Stage};
+use crate::plan::{GroupRow, PairingRow, Role};
 
 pub fn township(id: &str, urban: bool, x: f64) -> Township {
     Township {
@@ -100,4 +102,26 @@ pub fn policy() -> Policy {
         plan_year: 2026,
         ..Policy::default()
     }
+}
+
+/// S1, S2, S3 form one group; helper S0 pairs with it for the primary slot.
+pub fn one_group(inst: &Instance) -> (Grouping, Vec<PairingRow>) {
+    let rows: Vec<GroupRow> = ["S1", "S2", "S3"]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| GroupRow {
+            track: "compulsory".into(),
+            group: "g-1".into(),
+            school: (*s).into(),
+            role: if i == 0 { Role::Core } else { Role::Member },
+        })
+        .collect();
+    let g = Grouping::from_rows(inst, &rows).expect("groups");
+    let p = vec![PairingRow {
+        helper: "S0".into(),
+        group: "g-1".into(),
+        stage: SlotStage::Primary,
+        school: None,
+    }];
+    (g, p)
 }

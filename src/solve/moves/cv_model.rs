@@ -512,7 +512,10 @@ impl<'a> CountyModel<'a> {
             self.model.set_int("simplex_strategy", 1)?;
             match self.model.run(seconds_left(deadline))? {
                 LiveStatus::Optimal => {}
-                LiveStatus::Infeasible | LiveStatus::TimeLimit => break,
+                status @ (LiveStatus::Infeasible | LiveStatus::TimeLimit) => {
+                    debug(&format!("  cv LP round {rounds}: {status:?}"));
+                    break;
+                }
             }
             let value = self.model.objective();
             let (values, _) = self.model.solution();
@@ -534,6 +537,18 @@ impl<'a> CountyModel<'a> {
             }
         }
         Ok(best)
+    }
+
+    /// The LP relaxation's optimum of the current objective (a bound on the level's MIP:
+    /// the model's E never exceeds the true E), or `None` when it did not finish by
+    /// `deadline`. Unlike a branch and bound, HiGHS's simplex keeps to the clock.
+    pub(crate) fn relaxation_bound(&mut self, deadline: Instant) -> Result<Option<f64>, MipError> {
+        self.model.clear_integrality()?;
+        self.model.set_int("simplex_strategy", 4)?;
+        Ok(match self.model.run(seconds_left(deadline))? {
+            LiveStatus::Optimal => Some(self.model.objective()),
+            LiveStatus::Infeasible | LiveStatus::TimeLimit => None,
+        })
     }
 
     /// Fixes at 0 every integer column whose reduced cost (from an LP of the excess with

@@ -49,6 +49,10 @@ use model::{CHANGES_LEVEL, Component, ComponentSolution, LEVELS, LevelStat};
 use pins::Pins;
 use state::RotationState;
 
+/// With `transfer_scope = "county"`, the share of the time limit kept for the group-scope
+/// plan that stands in when the county model is not proven.
+const GROUP_SCOPE_SHARE: f64 = 0.2;
+
 /// A pairing resolved to indices, with the schools an exchange along it may reach.
 #[derive(Debug, Clone)]
 pub struct Pairing {
@@ -358,17 +362,28 @@ pub fn plan_moves_pinned(
     options: &MipOptions,
     pins: &Pins,
 ) -> Result<MovesOutcome, Error> {
+    let county = policy.rotation.transfer_scope == TransferScope::County;
+    let started = std::time::Instant::now();
+    // With the county scope, a share of the limit is kept back for the group-scope plan
+    // below, so that the two together keep to the limit.
+    let first = MipOptions {
+        time_limit_s: if county {
+            options.time_limit_s * (1.0 - GROUP_SCOPE_SHARE)
+        } else {
+            options.time_limit_s
+        },
+        ..*options
+    };
     let out = plan_moves_with(
         inst,
         policy,
         grouping,
         pairings,
-        options,
+        &first,
         ModelKind::Aggregated,
         pins,
     )?;
-    if policy.rotation.transfer_scope != TransferScope::County || out.status == SolveStatus::Optimal
-    {
+    if !county || out.status == SolveStatus::Optimal {
         return Ok(out);
     }
     // The county model can stop at the limit with a poor plan (every class reaches every
@@ -378,7 +393,8 @@ pub fn plan_moves_pinned(
     let mut narrow = policy.clone();
     narrow.rotation.transfer_scope = TransferScope::Group;
     let quick = MipOptions {
-        time_limit_s: (options.time_limit_s * 0.25).max(1.0),
+        time_limit_s: (options.time_limit_s - started.elapsed().as_secs_f64())
+            .max(options.time_limit_s * GROUP_SCOPE_SHARE * 0.5),
         ..*options
     };
     match plan_moves_with(

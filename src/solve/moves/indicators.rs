@@ -554,7 +554,19 @@ fn solve_round(
         ..l
     };
     let mut levels = vec![stat(ex, value_ex), stat(sh, value_sh), cv];
-    levels.extend(later);
+    // A later level may lower an earlier later level below its reported value too (each
+    // pin is an upper limit): every level reports the plan written, against its bound.
+    levels.extend(later.into_iter().enumerate().map(|(i, l)| {
+        let level = i + 2;
+        let constant = if level == 4 { cm.changes_constant } else { 0.0 };
+        let value = cm.value_at(level, &best) + constant;
+        LevelStat {
+            status: SolveStatus::of_gap(value, l.bound.min(value)),
+            objective: value,
+            bound: l.bound.min(value),
+            ..l
+        }
+    }));
     let (flows, stays) = cm.plan(&best);
     debug(&format!(
         "cv done: E {best_e} bound {cv_bound}, {} cuts, {:.2} s",

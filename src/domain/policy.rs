@@ -839,18 +839,22 @@ impl Reader<'_> {
         }
     }
 
+    fn negative(&mut self, s: Scope, key: &str, v: impl std::fmt::Display) {
+        self.bad(
+            s,
+            key,
+            [
+                &format!("must not be negative, found {v}"),
+                &format!("不能为负数，实际为 {v}"),
+            ],
+            ["use 0 or more", "请用 0 或更大的数"],
+        );
+    }
+
     fn count(&mut self, t: &toml::Table, key: &str, s: Scope) -> Option<usize> {
         let v = self.int(t, key, s)?;
         if v < 0 {
-            self.bad(
-                s,
-                key,
-                [
-                    &format!("must not be negative, found {v}"),
-                    &format!("不能为负数，实际为 {v}"),
-                ],
-                ["use 0 or more", "请用 0 或更大的数"],
-            );
+            self.negative(s, key, v);
             return None;
         }
         Some(v as usize)
@@ -878,15 +882,7 @@ impl Reader<'_> {
     fn nonneg(&mut self, t: &toml::Table, key: &str, s: Scope) -> Option<f64> {
         let v = self.float(t, key, s)?;
         if v < 0.0 {
-            self.bad(
-                s,
-                key,
-                [
-                    &format!("must not be negative, found {v}"),
-                    &format!("不能为负数，实际为 {v}"),
-                ],
-                ["use 0 or more", "请用 0 或更大的数"],
-            );
+            self.negative(s, key, v);
             return None;
         }
         Some(v)

@@ -23,6 +23,32 @@ fn stages_hint_zh() -> String {
     format!("可用值：{}", aliases::hint(aliases::STAGES))
 }
 
+/// A required cell holding one of `table`'s coded values (`what`: the value's name in English
+/// and Chinese).
+fn coded<T>(
+    c: &mut Cells,
+    col: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    table: aliases::ValueTable,
+    what: [&str; 2],
+) -> Option<T> {
+    let text = c.required(col)?;
+    let v = parse(&text);
+    if v.is_none() {
+        let [en, zh] = what;
+        c.problem(
+            col,
+            format!("unknown {en}"),
+            format!("use one of {}", aliases::hint(table)),
+        )
+        .zh(
+            format!("{zh}无法识别"),
+            format!("可用值：{}", aliases::hint(table)),
+        );
+    }
+    v
+}
+
 /// The Chinese of the kinds of id a row refers to.
 fn what_zh(what: &str) -> &'static str {
     match what {
@@ -611,21 +637,7 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
             c.problem("subject", "unknown subject", SUBJECT_HINT)
                 .zh("学科无法识别", SUBJECT_HINT_ZH);
         }
-        let sex = c.required("sex").and_then(|s| {
-            let v = Sex::parse(&s);
-            if v.is_none() {
-                c.problem(
-                    "sex",
-                    "unknown sex",
-                    format!("use one of {}", aliases::hint(aliases::SEXES)),
-                )
-                .zh(
-                    "性别无法识别",
-                    format!("可用值：{}", aliases::hint(aliases::SEXES)),
-                );
-            }
-            v
-        });
+        let sex = coded(&mut c, "sex", Sex::parse, aliases::SEXES, ["sex", "性别"]);
         let birth_year = c.int("birth_year");
         if c.text("birth_year").is_none() {
             c.problem(
@@ -648,21 +660,13 @@ fn read_teachers(dir: &Path, inst: &mut Instance, seen_ids: &SeenIds, problems: 
                 None
             }
         });
-        let title = c.required("title").and_then(|s| {
-            let v = Title::parse(&s);
-            if v.is_none() {
-                c.problem(
-                    "title",
-                    "unknown title",
-                    format!("use one of {}", aliases::hint(aliases::TITLES)),
-                )
-                .zh(
-                    "职称无法识别",
-                    format!("可用值：{}", aliases::hint(aliases::TITLES)),
-                );
-            }
-            v
-        });
+        let title = coded(
+            &mut c,
+            "title",
+            Title::parse,
+            aliases::TITLES,
+            ["title", "职称"],
+        );
         let key = c.boolean("key", false);
         let years = c.count("years_at_school");
         if c.text("years_at_school").is_none() {

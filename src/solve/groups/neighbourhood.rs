@@ -418,3 +418,76 @@ fn regroup(
         found.iter().map(|&c| global[c]).collect(),
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::groups::cpmp::Benchmark;
+    use crate::solve::groups::track_problem;
+
+    /// Three far-apart clusters: A (x ≈ 0) holds three groups where two would do, B
+    /// (x ≈ 1000, two rows 100 apart) one group where it needs two, C (x ≈ −1000) two.
+    fn three_clusters() -> (TrackProblem, Assignment) {
+        let mut points: Vec<(f64, f64, f64)> = (0..6).map(|i| (i as f64, 0.0, 1.0)).collect();
+        for y in [0.0, 100.0] {
+            points.extend((0..3).map(|i| (1000.0 + i as f64, y, 1.0)));
+        }
+        points.extend((0..4).map(|i| (-1000.0 - i as f64, 0.0, 1.0)));
+        let b = Benchmark {
+            name: "clusters".into(),
+            p: 6,
+            capacity: 100.0,
+            points,
+            floor: false,
+            stated: None,
+        };
+        let p = track_problem(&b.instance(), &b.track());
+        let core_of = |u: usize| {
+            (0..p.cores.len())
+                .find(|&c| p.cores[c].home == u)
+                .expect("every point may lead")
+        };
+        // A: {0,1} {2,3} {4,5}; B: all six led by (1001, 0); C: {12,13} {14,15}.
+        let lead = [0, 0, 2, 2, 4, 4, 7, 7, 7, 7, 7, 7, 12, 12, 14, 14];
+        let assign: Assignment = lead.iter().map(|&u| core_of(u)).collect();
+        assert!(p.is_feasible(&assign));
+        (p, assign)
+    }
+
+    #[test]
+    fn rebalancing_moves_a_group_from_where_it_is_spare_to_where_it_is_missing() {
+        let (p, assign) = three_clusters();
+        let near = Near::new(&p);
+        let far = Instant::now() + std::time::Duration::from_secs(60);
+        let before = p.distance_cost(&assign);
+        let mut search = Search::new(&p, &near, &assign, false);
+        let moved = search.rebalance(2, far).expect("HiGHS runs");
+        assert!(moved >= 1, "no group moved");
+        assert!(p.is_feasible(&search.assign));
+        // Points 6..12 are B's.
+        let led_in_b = p
+            .groups(&search.assign)
+            .iter()
+            .filter(|(c, _)| (6..12).contains(&p.cores[*c].home))
+            .count();
+        // B now has two groups, and the distance fell by more than B's second row's 3 × 100.
+        assert_eq!(led_in_b, 2);
+        assert!(p.distance_cost(&search.assign) < before - 250.0);
+    }
+
+    #[test]
+    fn improve_keeps_every_rule_and_never_worsens() {
+        let (p, assign) = three_clusters();
+        let near = Near::new(&p);
+        let far = Instant::now() + std::time::Duration::from_secs(60);
+        for threads in [1, 0] {
+            let options = MipOptions {
+                time_limit_s: 60.0,
+                threads,
+            };
+            let better = improve(&p, &near, &assign, &options, far).expect("HiGHS runs");
+            assert!(p.is_feasible(&better));
+            assert!(p.distance_cost(&better) < p.distance_cost(&assign) - 250.0);
+        }
+    }
+}

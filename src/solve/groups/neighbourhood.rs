@@ -126,6 +126,20 @@ struct Search<'a> {
     debug: bool,
     solves: usize,
     started: Instant,
+    /// Per seed unit, its neighbourhood's regroupings with a group less and more, from the
+    /// last rebalancing round that solved them.
+    shifted: Vec<Option<Shifted>>,
+}
+
+type Regrouped = Result<Option<(f64, Vec<usize>)>, MipError>;
+
+/// A neighbourhood's regroupings with one group less and one more, and the step they were
+/// found at.
+struct Shifted {
+    groups: Vec<usize>,
+    at: usize,
+    close: Option<(f64, Vec<usize>)>,
+    open: Option<(f64, Vec<usize>)>,
 }
 
 impl<'a> Search<'a> {
@@ -146,6 +160,7 @@ impl<'a> Search<'a> {
             debug: std::env::var_os("ROTAPLAN_DEBUG").is_some(),
             solves: 0,
             started: Instant::now(),
+            shifted: (0..p.units.len()).map(|_| None).collect(),
         }
     }
 
@@ -278,22 +293,63 @@ impl<'a> Search<'a> {
             .map(|seed| self.hood(seed, k))
             .filter(|h| h.groups.len() == k)
             .collect();
+        // A neighbourhood whose groups are the same and unchanged since its last round keeps
+        // its regroupings (HiGHS would find them again).
+        let fresh: Vec<usize> = (0..hoods.len())
+            .filter(|&i| {
+                let h = &hoods[i];
+                !self.shifted[h.seed].as_ref().is_some_and(|s| {
+                    s.groups == h.groups && h.groups.iter().all(|&c| self.changed_at[c] <= s.at)
+                })
+            })
+            .collect();
+        let to_solve: Vec<&Hood> = fresh.iter().map(|&i| &hoods[i]).collect();
         let (p, near, assign) = (self.p, self.near, &self.assign);
-        let solved = self.run(&hoods, |h| {
-            (
-                regroup(p, near, assign, h, -1, deadline),
-                regroup(p, near, assign, h, 1, deadline),
-            )
-        });
-        self.solves += 2 * hoods.len();
+        let solved: Vec<(Regrouped, Regrouped)> = if self.parallel {
+            to_solve
+                .par_iter()
+                .map(|h| {
+                    (
+                        regroup(p, near, assign, h, -1, deadline),
+                        regroup(p, near, assign, h, 1, deadline),
+                    )
+                })
+                .collect()
+        } else {
+            to_solve
+                .iter()
+                .map(|h| {
+                    (
+                        regroup(p, near, assign, h, -1, deadline),
+                        regroup(p, near, assign, h, 1, deadline),
+                    )
+                })
+                .collect()
+        };
+        if Instant::now() >= deadline {
+            return Ok(0);
+        }
+        self.solves += 2 * to_solve.len();
+        for (&i, (close, open)) in fresh.iter().zip(solved) {
+            let h = &hoods[i];
+            self.shifted[h.seed] = Some(Shifted {
+                groups: h.groups.clone(),
+                at: self.step,
+                close: close?,
+                open: open?,
+            });
+        }
         let mut closings = Vec::new();
         let mut openings = Vec::new();
-        for (i, (close, open)) in solved.into_iter().enumerate() {
-            if let Some((d, cores)) = close? {
-                closings.push((d, i, cores));
+        for (i, h) in hoods.iter().enumerate() {
+            let Some(s) = &self.shifted[h.seed] else {
+                continue;
+            };
+            if let Some((d, cores)) = &s.close {
+                closings.push((*d, i, cores.clone()));
             }
-            if let Some((d, cores)) = open? {
-                openings.push((d, i, cores));
+            if let Some((d, cores)) = &s.open {
+                openings.push((*d, i, cores.clone()));
             }
         }
         let order = |a: &(f64, usize, Vec<usize>), b: &(f64, usize, Vec<usize>)| {
@@ -301,6 +357,7 @@ impl<'a> Search<'a> {
         };
         closings.sort_by(order);
         openings.sort_by(order);
+        let (p, assign) = (self.p, &self.assign);
         let before = p.distance_cost(assign);
         let min_saving = EPS * before.abs().max(1.0);
         let mut used = vec![false; p.cores.len()];

@@ -35,8 +35,9 @@ const LP_SHARE: f64 = 0.3;
 const LATER_SHARE: f64 = 0.25;
 /// Share of a later level's time for its search among counted teachers' moves.
 const LATER_SEARCH_SHARE: f64 = 0.3;
-/// A later level runs branch and bound over every move only with this many times the cv
-/// level's LP time left.
+/// Branch and bound over every move (the cv level's, or a later level's) runs only with
+/// this many times the cv level's LP time left: HiGHS's presolve and root cuts do not look
+/// at the clock, and on county models they ran 6 to 20 s past a level's limit.
 const FULL_MIP_LP_RATIO: f64 = 10.0;
 
 /// The name of the level in `levels`.
@@ -430,7 +431,13 @@ fn solve_round(
     // HiGHS checks its time limit between nodes: a model whose LP did not finish in its
     // share would overrun the limit at the root and leave the later levels nothing.
     let full_fits = lp_bound.is_some();
-    while full_fits && best_e - bound > TOLERANCE && Instant::now() < cv_deadline {
+    // Branch and bound over every move only when its root is cheap next to the time left
+    // (see FULL_MIP_LP_RATIO): on Hezhang it ran 18 s past the level's limit.
+    let root_fits = |until: Instant| {
+        lp_seconds * FULL_MIP_LP_RATIO
+            <= until.saturating_duration_since(Instant::now()).as_secs_f64()
+    };
+    while full_fits && best_e - bound > TOLERANCE && root_fits(cv_deadline) {
         let run = cm.mip(best.as_deref(), 0.0, cv_deadline)?;
         if run.bound.is_finite() && run.optimal {
             bound = bound.max(run.bound.min(best_e));
@@ -519,14 +526,9 @@ fn solve_round(
         cm.end_search()?;
         cm.thaw(&frozen)?;
         best = cm.complete(start[..n].to_vec());
-        // A branch and bound over every move, when its root is cheap next to the time
-        // left: HiGHS's presolve and root cuts do not look at the clock, and on a county
-        // model they ran 6 to 20 s past a level's limit. Else the LP's bound, which keeps
-        // to it.
-        let left = level_deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64();
-        if full_fits && lp_seconds * FULL_MIP_LP_RATIO <= left {
+        // A branch and bound over every move when its root is cheap next to the time
+        // left, else the LP's bound, which keeps to the clock.
+        if full_fits && root_fits(level_deadline) {
             let b = improve_level(&mut cm, level, rel_gap, &mut best, e_star, level_deadline)?;
             if b.is_finite() {
                 level_bound = level_bound.max(b);

@@ -435,7 +435,9 @@ fn solve_round(
     // (see FULL_MIP_LP_RATIO): on Hezhang it ran 18 s past the level's limit.
     let root_fits = |until: Instant| {
         lp_seconds * FULL_MIP_LP_RATIO
-            <= until.saturating_duration_since(Instant::now()).as_secs_f64()
+            <= until
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64()
     };
     while full_fits && best_e - bound > TOLERANCE && root_fits(cv_deadline) {
         let run = cm.mip(best.as_deref(), 0.0, cv_deadline)?;

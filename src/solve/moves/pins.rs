@@ -805,8 +805,6 @@ mod diff_text {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::grouping::Grouping;
-    use crate::plan::{GroupRow, Role};
     use crate::solve::mip::MipOptions;
     use crate::solve::moves::plan_moves_pinned;
     use crate::solve::moves::testkit::*;
@@ -831,17 +829,7 @@ mod tests {
         policy.rotation.cross_cap_share = 0.34;
         policy.rotation.max_move_km = Some(10.0);
         tweak(&mut policy);
-        let rows: Vec<GroupRow> = ["S1", "S2"]
-            .iter()
-            .enumerate()
-            .map(|(i, s)| GroupRow {
-                track: "compulsory".into(),
-                group: "g-1".into(),
-                school: (*s).into(),
-                role: if i == 0 { Role::Core } else { Role::Member },
-            })
-            .collect();
-        let g = Grouping::from_rows(&inst, &rows).expect("groups");
+        let g = grouping(&inst, &["S1", "S2"]);
         let locks = locks
             .iter()
             .enumerate()

@@ -104,9 +104,9 @@ pub fn policy() -> Policy {
     }
 }
 
-/// S1, S2, S3 form one group; helper S0 pairs with it for the primary slot.
-pub fn one_group(inst: &Instance) -> (Grouping, Vec<PairingRow>) {
-    let rows: Vec<GroupRow> = ["S1", "S2", "S3"]
+/// Group `g-1` of `schools`, the first its core.
+pub fn grouping(inst: &Instance, schools: &[&str]) -> Grouping {
+    let rows: Vec<GroupRow> = schools
         .iter()
         .enumerate()
         .map(|(i, s)| GroupRow {
@@ -116,12 +116,20 @@ pub fn one_group(inst: &Instance) -> (Grouping, Vec<PairingRow>) {
             role: if i == 0 { Role::Core } else { Role::Member },
         })
         .collect();
-    let g = Grouping::from_rows(inst, &rows).expect("groups");
-    let p = vec![PairingRow {
-        helper: "S0".into(),
+    Grouping::from_rows(inst, &rows).expect("groups")
+}
+
+/// Helper `helper` paired with group `g-1` for the primary slot.
+pub fn pairing(helper: &str) -> Vec<PairingRow> {
+    vec![PairingRow {
+        helper: helper.into(),
         group: "g-1".into(),
         stage: SlotStage::Primary,
         school: None,
-    }];
-    (g, p)
+    }]
+}
+
+/// S1, S2, S3 form one group; helper S0 pairs with it for the primary slot.
+pub fn one_group(inst: &Instance) -> (Grouping, Vec<PairingRow>) {
+    (grouping(inst, &["S1", "S2", "S3"]), pairing("S0"))
 }

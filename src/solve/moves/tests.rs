@@ -4,31 +4,7 @@ use super::testkit::*;
 use super::*;
 use crate::domain::instance::{Sex, Title};
 use crate::domain::stage::Stage;
-use crate::plan::{GroupRow, MoveKind, Role};
-
-/// Group `g-1` = S1 (core), S2; helper S0 pairs with it for the primary slot.
-fn grouping(inst: &Instance, schools: &[&str]) -> Grouping {
-    let rows: Vec<GroupRow> = schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| GroupRow {
-            track: "compulsory".into(),
-            group: "g-1".into(),
-            school: (*s).into(),
-            role: if i == 0 { Role::Core } else { Role::Member },
-        })
-        .collect();
-    Grouping::from_rows(inst, &rows).expect("groups")
-}
-
-fn pairing(helper: &str) -> Vec<PairingRow> {
-    vec![PairingRow {
-        helper: helper.into(),
-        group: "g-1".into(),
-        stage: SlotStage::Primary,
-        school: None,
-    }]
-}
+use crate::plan::MoveKind;
 
 fn run(inst: &Instance, policy: &Policy, pairings: &[PairingRow]) -> MovesOutcome {
     let g = grouping(inst, &["S1", "S2"]);

@@ -305,26 +305,16 @@ impl<'a> Search<'a> {
             .collect();
         let to_solve: Vec<&Hood> = fresh.iter().map(|&i| &hoods[i]).collect();
         let (p, near, assign) = (self.p, self.near, &self.assign);
+        let both = |h: &&Hood| {
+            (
+                regroup(p, near, assign, h, -1, deadline),
+                regroup(p, near, assign, h, 1, deadline),
+            )
+        };
         let solved: Vec<(Regrouped, Regrouped)> = if self.parallel {
-            to_solve
-                .par_iter()
-                .map(|h| {
-                    (
-                        regroup(p, near, assign, h, -1, deadline),
-                        regroup(p, near, assign, h, 1, deadline),
-                    )
-                })
-                .collect()
+            to_solve.par_iter().map(both).collect()
         } else {
-            to_solve
-                .iter()
-                .map(|h| {
-                    (
-                        regroup(p, near, assign, h, -1, deadline),
-                        regroup(p, near, assign, h, 1, deadline),
-                    )
-                })
-                .collect()
+            to_solve.iter().map(both).collect()
         };
         // A round cut short by the deadline still pairs what it solved (the search ends
         // after it, so the regroupings it could not try are never reused).

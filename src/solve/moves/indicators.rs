@@ -493,7 +493,10 @@ fn solve_round(
     // true E within TOLERANCE of the level's value.
     let e_star = best_e;
     cm.pin_excess(e_star + TOLERANCE)?;
-    let mut later = Vec::new();
+    let changes_constant = cm.changes_constant;
+    let constant = |level: usize| if level == 4 { changes_constant } else { 0.0 };
+    // Per later level: its bound (with its constant) and seconds.
+    let mut later: Vec<(f64, f64)> = Vec::new();
     for level in 2..n_levels {
         let level_started = Instant::now();
         // An even share of what is left for each level still to come.
@@ -540,14 +543,10 @@ fn solve_round(
         }
         let value = cm.value_at(level, &best);
         cm.pin(level, value + pin_slack(value))?;
-        let constant = if level == 4 { cm.changes_constant } else { 0.0 };
-        let bound = level_bound.min(value);
-        later.push(LevelStat {
-            status: SolveStatus::of_gap(value + constant, bound + constant),
-            objective: value + constant,
-            bound: bound + constant,
-            seconds: level_started.elapsed().as_secs_f64(),
-        });
+        later.push((
+            level_bound.min(value) + constant(level),
+            level_started.elapsed().as_secs_f64(),
+        ));
     }
     // The first levels report the plan written (never worse than the default's: pinned).
     let value_ex = -cm.value_at(0, &best);
@@ -560,15 +559,14 @@ fn solve_round(
     let mut levels = vec![stat(ex, value_ex), stat(sh, value_sh), cv];
     // A later level may lower an earlier later level below its reported value too (each
     // pin is an upper limit): every level reports the plan written, against its bound.
-    levels.extend(later.into_iter().enumerate().map(|(i, l)| {
-        let level = i + 2;
-        let constant = if level == 4 { cm.changes_constant } else { 0.0 };
-        let value = cm.value_at(level, &best) + constant;
+    levels.extend(later.into_iter().zip(2..).map(|((bound, seconds), level)| {
+        let value = cm.value_at(level, &best) + constant(level);
+        let bound = bound.min(value);
         LevelStat {
-            status: SolveStatus::of_gap(value, l.bound.min(value)),
+            status: SolveStatus::of_gap(value, bound),
             objective: value,
-            bound: l.bound.min(value),
-            ..l
+            bound,
+            seconds,
         }
     }));
     let (flows, stays) = cm.plan(&best);

@@ -388,6 +388,11 @@ impl LiveModel {
 
     /// Solves within `seconds`.
     pub fn run(&mut self, seconds: f64) -> Result<LiveStatus, MipError> {
+        // HiGHS's LP solver holds `time_limit` against the run time summed over every run
+        // of the instance (its MIP solver against the run's own): without zeroing, a
+        // re-solve late in a live model's life stopped at once.
+        // SAFETY: valid instance.
+        check(unsafe { Highs_zeroAllClocks(self.ptr) }, "zero clocks")?;
         self.set_float("time_limit", seconds.max(0.05))?;
         // SAFETY: valid instance.
         let run = unsafe { Highs_run(self.ptr) };

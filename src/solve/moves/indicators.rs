@@ -6,7 +6,10 @@
 //! and the shortage as usual (the default run); then one county model ([`cv_model`]) holds
 //! every part's flows with those two levels pinned at the default run's values (turning the
 //! level on never changes them), starts from the default plan, and proves the level by
-//! outer approximation; the later levels keep the true E within [`TOLERANCE`] of it.
+//! outer approximation; the later levels keep the true E within [`TOLERANCE`] of it. Each
+//! level first searches group by group (every move of one group free, the rest held), then
+//! bounds: the county model's LP is too large to branch on within seconds, its groups are
+//! not.
 //!
 //! Only the terms that can be positive need to be modelled: a teacher's move changes the
 //! other CVs, but their terms are zero. Terms start as those positive before any move; if
@@ -28,16 +31,25 @@ use crate::solve::mip::{MipError, MipOptions, SolveStatus, pin_slack};
 /// How far the true E of a plan may exceed the level's proven value, and the proof's gap.
 pub const TOLERANCE: f64 = 1e-6;
 
-/// Shares of the round's time: the search among counted teachers' moves, the LP bound
-/// (of what the search left), and what the later levels keep back.
-const HEURISTIC_SHARE: f64 = 0.8;
+/// Shares of the cv level's time: the searches (the first, among counted teachers' moves,
+/// ends at FROZEN_SHARE; the search by groups at HEURISTIC_SHARE), then the LP bound (of
+/// what the searches left). Both searches end early when they stop improving. On Hezhang
+/// the first needs about 4 s for its plan and the groups about 1.5 s more to reach E = 0.
+const FROZEN_SHARE: f64 = 0.75;
+/// The first search stops within this of its own optimum: it is for plans, not proofs,
+/// and the groups' search goes on from its plan.
+const SEARCH_REL_GAP: f64 = 0.02;
+const HEURISTIC_SHARE: f64 = 0.95;
 const LP_SHARE: f64 = 0.3;
+/// Share of the round's time the later levels keep back.
 const LATER_SHARE: f64 = 0.25;
-/// Share of a later level's time for its search among counted teachers' moves.
-const LATER_SEARCH_SHARE: f64 = 0.3;
+/// Shares of a later level's time: its first search ends at LATER_FROZEN_SHARE, its search
+/// by groups at LATER_SEARCH_SHARE; the rest is for its bound.
+const LATER_FROZEN_SHARE: f64 = 0.35;
+const LATER_SEARCH_SHARE: f64 = 0.75;
 /// Branch and bound over every move (the cv level's, or a later level's) runs only with
-/// this many times the cv level's LP time left: HiGHS's presolve and root cuts do not look
-/// at the clock, and on county models they ran 6 to 20 s past a level's limit.
+/// this many times the level's LP time left: HiGHS's presolve and root cuts do not look at
+/// the clock, and on county models they ran 6 to 20 s past a level's limit.
 const FULL_MIP_LP_RATIO: f64 = 10.0;
 
 /// The name of the level in `levels`.
@@ -360,22 +372,30 @@ fn solve_round(
         sh.objective,
         started.elapsed().as_secs_f64()
     ));
-    // The cv level. First a search among the counted teachers' moves only, the other
-    // flows kept as in the incumbent: small, and it finds low-E plans fast (an E of 0 is
-    // proven at once). Then the LP's bound, reduced-cost fixing against the incumbent, and
-    // branch and bound with cuts at each plan found.
+    // The cv level. First the searches: among the counted teachers' moves only, the other
+    // flows kept as in the incumbent (small, and it finds low-E plans fast), then every
+    // move of one group at a time (an E of 0 is proven at once). Then the LP's bound,
+    // reduced-cost fixing against the incumbent, and branch and bound with cuts at each
+    // plan found.
     let cv_started = Instant::now();
+    let hoods = neighbourhoods(ctx, classes, arcs);
     cm.set_objective(None)?;
     if let Some(start) = best.clone().filter(|_| best_e > TOLERANCE) {
-        let frozen = cm.freeze_uncounted(&start)?;
-        cm.begin_search(&start)?;
         let now = Instant::now();
         let until = now
             + cv_deadline
                 .saturating_duration_since(now)
                 .mul_f64(HEURISTIC_SHARE);
+        let frozen_until = now
+            + cv_deadline
+                .saturating_duration_since(now)
+                .mul_f64(FROZEN_SHARE);
+        let frozen = cm.freeze_uncounted(&start)?;
+        cm.begin_search(&start)?;
         let start = cm.complete(start[..cm.cands.len()].to_vec());
-        let run = cm.mip(Some(&start), 0.0, until)?;
+        let run = cm.mip(Some(&start), SEARCH_REL_GAP, frozen_until)?;
+        cm.thaw(&frozen)?;
+        let mut incumbent = start;
         if let Some(p) = run.point {
             let e = cm.excess(&cm.counts_at(&p));
             debug(&format!(
@@ -384,12 +404,14 @@ fn solve_round(
             ));
             if e < best_e - 1e-12 {
                 best_e = e;
-                best = Some(p[..cm.cands.len()].to_vec());
+                incumbent = p;
             }
         }
+        let excess = |cm: &CountyModel, p: &[f64]| Some(cm.excess(&cm.counts_at(p)));
+        best_e = search_neighbourhoods(&mut cm, &hoods, &mut incumbent, best_e, &excess, until)?;
+        best = Some(incumbent[..cm.cands.len()].to_vec());
         cm.end_search()?;
         cm.set_objective(None)?;
-        cm.thaw(&frozen)?;
         best = best.map(|p| cm.complete(p));
         debug(&format!(
             "cv search: E {best_e} at {:.2} s",
@@ -398,72 +420,10 @@ fn solve_round(
     }
     let mut bound = 0.0f64;
     let mut lp_bound = None;
-    let now = Instant::now();
-    let lp_deadline = now + cv_deadline.saturating_duration_since(now).mul_f64(LP_SHARE);
-    let lp = cm.lp_bound(lp_deadline)?;
-    let lp_seconds = now.elapsed().as_secs_f64();
-    if let Some((value, point, reduced)) = lp {
-        bound = bound.max(value);
-        lp_bound = Some(value);
-        let integral = point[..cm.cands.len()]
-            .iter()
-            .zip(&cm.cands)
-            .all(|(x, c)| !c.integer() || (x - x.round()).abs() <= 1e-9);
-        if integral {
-            let mut p: Point = point[..cm.cands.len()].iter().map(|x| x.round()).collect();
-            cm.settle_shortages(&mut p);
-            let p = cm.complete(p);
-            let e = cm.excess(&cm.counts_at(&p));
-            if e < best_e {
-                best_e = e;
-                best = Some(p);
-            }
-        }
-        if best_e.is_finite() {
-            let keep: Point = best.clone().unwrap_or_default();
-            let fixed = cm.fix_by_reduced_cost(value, &reduced, best_e + TOLERANCE, &keep)?;
-            debug(&format!(
-                "cv LP bound {value} at {:.2} s; {fixed} columns fixed by reduced cost",
-                started.elapsed().as_secs_f64()
-            ));
-        }
-    }
-    // HiGHS checks its time limit between nodes: a model whose LP did not finish in its
-    // share would overrun the limit at the root and leave the later levels nothing.
-    let full_fits = lp_bound.is_some();
-    // Branch and bound over every move only when its root is cheap next to the time left
-    // (see FULL_MIP_LP_RATIO): on Hezhang it ran 18 s past the level's limit.
-    let root_fits = |until: Instant| {
-        lp_seconds * FULL_MIP_LP_RATIO
-            <= until
-                .saturating_duration_since(Instant::now())
-                .as_secs_f64()
-    };
-    while full_fits && best_e - bound > TOLERANCE && root_fits(cv_deadline) {
-        let run = cm.mip(best.as_deref(), 0.0, cv_deadline)?;
-        if run.bound.is_finite() && run.optimal {
-            bound = bound.max(run.bound.min(best_e));
-        } else if run.bound.is_finite() && best_e.is_finite() {
-            // A stopped search's bound holds for every plan it did not fix away, and those
-            // fixed lie above the incumbent.
-            bound = bound.max(run.bound.min(best_e));
-        }
-        let Some(p) = run.point else { break };
-        let c = cm.counts_at(&p);
-        let e = cm.excess(&c);
-        debug(&format!(
-            "cv point: true E {e}, best {best_e}, bound {bound}"
-        ));
-        if e < best_e - 1e-12 {
-            best_e = e;
-            best = Some(p.clone());
-        }
-        if best_e - bound <= TOLERANCE || !run.optimal {
-            break;
-        }
-        if cm.add_cuts(&c, Some(&p))? == 0 {
-            break;
-        }
+    // An E of 0 needs no proof beyond the trivial bound.
+    if best_e > TOLERANCE {
+        let proof = prove_excess(&mut cm, (best, best_e), cv_deadline, started)?;
+        (best, best_e, bound, lp_bound) = (proof.best, proof.best_e, proof.bound, proof.lp_bound);
     }
     let Some(mut best) = best else {
         let mut levels = first;
@@ -513,33 +473,40 @@ fn solve_round(
                 level_bound = level_bound.max(default_moved.bound);
             }
         }
-        // First among the counted teachers' moves with the search's exact variance (a quick,
-        // good plan to start from), then over every move for the bound.
+        // First the searches, each keeping the search's estimate of E no worse than the
+        // plan's (with E* = 0, that is E = 0): among the counted teachers' moves (others may
+        // be dropped, not added: it lowers the teachers moved county-wide), then over every
+        // move of one group at a time. Then the LP's bound, and branch and bound over every
+        // move when the LP was cheap next to the time left (see FULL_MIP_LP_RATIO).
         let now = Instant::now();
-        let search_until = now
-            + level_deadline
-                .saturating_duration_since(now)
-                .mul_f64(LATER_SEARCH_SHARE);
-        let n = cm.cands.len();
+        let level_time = level_deadline.saturating_duration_since(now);
+        let frozen_until = now + level_time.mul_f64(LATER_FROZEN_SHARE);
+        let search_until = now + level_time.mul_f64(LATER_SEARCH_SHARE);
+        let keeps_excess = |cm: &CountyModel, p: &[f64]| {
+            (cm.excess(&cm.counts_at(p)) <= e_star + TOLERANCE + 1e-9)
+                .then(|| cm.value_at(level, p))
+        };
         let frozen = cm.freeze_uncounted(&best)?;
-        cm.begin_search(&best)?;
-        let mut start = cm.complete(best[..n].to_vec());
-        // The search's estimate of E no worse than the plan's: with E* = 0, that is E = 0.
-        cm.cap_search_estimate(cm.search_estimate(&start) + 1e-9)?;
-        cm.set_objective(Some(level))?;
-        improve_level(&mut cm, level, rel_gap, &mut start, e_star, search_until)?;
-        cm.end_search()?;
-        cm.thaw(&frozen)?;
-        best = cm.complete(start[..n].to_vec());
-        // A branch and bound over every move when its root is cheap next to the time
-        // left, else the LP's bound, which keeps to the clock.
-        if full_fits && root_fits(level_deadline) {
-            let b = improve_level(&mut cm, level, rel_gap, &mut best, e_star, level_deadline)?;
-            if b.is_finite() {
-                level_bound = level_bound.max(b);
-            }
-        } else if full_fits && let Some(b) = cm.relaxation_bound(level_deadline)? {
+        best = later_search(&mut cm, level, &best, |cm, start| {
+            improve_level(cm, level, rel_gap, start, e_star, frozen_until)?;
+            cm.thaw(&frozen)?;
+            let value = cm.value_at(level, start);
+            search_neighbourhoods(cm, &hoods, start, value, &keeps_excess, search_until).map(|_| ())
+        })?;
+        let lp_started = Instant::now();
+        if let Some(b) = cm.relaxation_bound(level_deadline)? {
             level_bound = level_bound.max(b);
+            let lp_seconds = lp_started.elapsed().as_secs_f64();
+            debug(&format!(
+                "  level {level}: LP bound {b} in {lp_seconds:.2} s"
+            ));
+            let left = level_deadline.saturating_duration_since(Instant::now());
+            if lp_seconds * FULL_MIP_LP_RATIO <= left.as_secs_f64() {
+                let b = improve_level(&mut cm, level, rel_gap, &mut best, e_star, level_deadline)?;
+                if b.is_finite() {
+                    level_bound = level_bound.max(b);
+                }
+            }
         }
         let value = cm.value_at(level, &best);
         cm.pin(level, value + pin_slack(value))?;
@@ -629,6 +596,182 @@ fn improve_level(
         }
     }
     Ok(bound)
+}
+
+/// Runs `search` from `best` on the search's exact-variance model for a later `level`, its
+/// estimate of E kept no worse than at `best`; returns the plan it leaves.
+fn later_search(
+    cm: &mut CountyModel,
+    level: usize,
+    best: &[f64],
+    search: impl FnOnce(&mut CountyModel, &mut Point) -> Result<(), MipError>,
+) -> Result<Point, MipError> {
+    let n = cm.cands.len();
+    cm.begin_search(best)?;
+    let mut start = cm.complete(best[..n].to_vec());
+    cm.cap_search_estimate(cm.search_estimate(&start) + 1e-9)?;
+    cm.set_objective(Some(level))?;
+    search(cm, &mut start)?;
+    cm.end_search()?;
+    cm.set_objective(Some(level))?;
+    Ok(cm.complete(start[..n].to_vec()))
+}
+
+/// The searches' neighbourhoods: per group, its schools and the helpers an arc links to
+/// it (an exchange runs between them), kept when some move has both ends inside.
+pub(super) fn neighbourhoods(ctx: &Context, classes: &[Class], arcs: &[Arc]) -> Vec<Vec<bool>> {
+    let group_of = &ctx.grouping.school_group;
+    let mut hoods = vec![vec![false; ctx.inst.schools.len()]; ctx.grouping.groups.len()];
+    for (s, g) in group_of.iter().enumerate() {
+        if let Some(g) = *g {
+            hoods[g][s] = true;
+        }
+    }
+    for a in arcs {
+        let from = classes[a.class].school;
+        match (group_of[from], group_of[a.dest]) {
+            (None, Some(g)) => hoods[g][from] = true,
+            (Some(g), None) => hoods[g][a.dest] = true,
+            _ => {}
+        }
+    }
+    hoods.retain(|h| arcs.iter().any(|a| h[classes[a.class].school] && h[a.dest]));
+    hoods
+}
+
+/// Rounds over the neighbourhoods: each time every move of one neighbourhood is free and
+/// the rest of `best` held, HiGHS minimises the search's objective from `best`, and its
+/// plan replaces `best` when `value` (lower is better; `None` rejects the plan) is below
+/// `best_value`. Stops after a round without a better plan, at a value of 0 or at
+/// `until`, and returns the best value.
+fn search_neighbourhoods(
+    cm: &mut CountyModel,
+    hoods: &[Vec<bool>],
+    best: &mut Point,
+    mut best_value: f64,
+    value: &dyn Fn(&CountyModel, &[f64]) -> Option<f64>,
+    until: Instant,
+) -> Result<f64, MipError> {
+    let n = cm.cands.len();
+    loop {
+        let mut better = false;
+        for (g, hood) in hoods.iter().enumerate() {
+            if best_value <= TOLERANCE || Instant::now() >= until {
+                return Ok(best_value);
+            }
+            let start = cm.complete(best[..n].to_vec());
+            let held = cm.hold_outside(&start, hood)?;
+            let run = cm.mip(Some(&start), 0.0, until)?;
+            cm.thaw(&held)?;
+            let Some(p) = run.point else { continue };
+            let Some(v) = value(cm, &p) else { continue };
+            debug(&format!("  neighbourhood {g}: {v} (best {best_value})"));
+            if v < best_value - 1e-9 {
+                best_value = v;
+                *best = p;
+                better = true;
+            }
+        }
+        if !better {
+            return Ok(best_value);
+        }
+    }
+}
+
+/// The cv level's proof when the searches left E above 0: the LP with the cut loop (a
+/// bound), reduced-cost fixing against the incumbent, then branch and bound over every
+/// move with cuts at each plan it returns, while its root is cheap next to the time left.
+/// May improve the incumbent; returns the proof (and the LP's bound, if the LP finished).
+fn prove_excess(
+    cm: &mut CountyModel,
+    incumbent: (Option<Point>, f64),
+    cv_deadline: Instant,
+    started: Instant,
+) -> Result<Proof, MipError> {
+    let (mut best, mut best_e) = incumbent;
+    let mut bound = 0.0f64;
+    let mut lp_bound = None;
+    let now = Instant::now();
+    let lp_deadline = now + cv_deadline.saturating_duration_since(now).mul_f64(LP_SHARE);
+    let lp = cm.lp_bound(lp_deadline)?;
+    let lp_seconds = now.elapsed().as_secs_f64();
+    if let Some((value, point, reduced)) = lp {
+        bound = bound.max(value);
+        lp_bound = Some(value);
+        let integral = point[..cm.cands.len()]
+            .iter()
+            .zip(&cm.cands)
+            .all(|(x, c)| !c.integer() || (x - x.round()).abs() <= 1e-9);
+        if integral {
+            let mut p: Point = point[..cm.cands.len()].iter().map(|x| x.round()).collect();
+            cm.settle_shortages(&mut p);
+            let p = cm.complete(p);
+            let e = cm.excess(&cm.counts_at(&p));
+            if e < best_e {
+                best_e = e;
+                best = Some(p);
+            }
+        }
+        if best_e.is_finite() {
+            let keep: Point = best.clone().unwrap_or_default();
+            let fixed = cm.fix_by_reduced_cost(value, &reduced, best_e + TOLERANCE, &keep)?;
+            debug(&format!(
+                "cv LP bound {value} at {:.2} s; {fixed} columns fixed by reduced cost",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+    }
+    // HiGHS checks its time limit between nodes: a model whose LP did not finish in its
+    // share would overrun the limit at the root and leave the later levels nothing.
+    let full_fits = lp_bound.is_some();
+    // Branch and bound over every move only when its root is cheap next to the time left
+    // (see FULL_MIP_LP_RATIO): on Hezhang it ran 18 s past the level's limit.
+    let root_fits = |until: Instant| {
+        lp_seconds * FULL_MIP_LP_RATIO
+            <= until
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64()
+    };
+    while full_fits && best_e - bound > TOLERANCE && root_fits(cv_deadline) {
+        let run = cm.mip(best.as_deref(), 0.0, cv_deadline)?;
+        if run.bound.is_finite() && run.optimal {
+            bound = bound.max(run.bound.min(best_e));
+        } else if run.bound.is_finite() && best_e.is_finite() {
+            // A stopped search's bound holds for every plan it did not fix away, and those
+            // fixed lie above the incumbent.
+            bound = bound.max(run.bound.min(best_e));
+        }
+        let Some(p) = run.point else { break };
+        let c = cm.counts_at(&p);
+        let e = cm.excess(&c);
+        debug(&format!(
+            "cv point: true E {e}, best {best_e}, bound {bound}"
+        ));
+        if e < best_e - 1e-12 {
+            best_e = e;
+            best = Some(p.clone());
+        }
+        if best_e - bound <= TOLERANCE || !run.optimal {
+            break;
+        }
+        if cm.add_cuts(&c, Some(&p))? == 0 {
+            break;
+        }
+    }
+    Ok(Proof {
+        best,
+        best_e,
+        bound,
+        lp_bound,
+    })
+}
+
+/// What [`prove_excess`] leaves: the incumbent, its E, the level's bound and the LP's.
+struct Proof {
+    best: Option<Point>,
+    best_e: f64,
+    bound: f64,
+    lp_bound: Option<f64>,
 }
 
 /// What the cv pipeline hands back to [`super::plan_moves_with`].

@@ -4,7 +4,7 @@ use super::testkit::*;
 use super::*;
 use crate::domain::instance::{Sex, Title};
 use crate::domain::stage::Stage;
-use crate::plan::MoveKind;
+use crate::plan::{GroupRow, MoveKind, Role};
 
 fn run(inst: &Instance, policy: &Policy, pairings: &[PairingRow]) -> MovesOutcome {
     let g = grouping(inst, &["S1", "S2"]);
@@ -325,4 +325,32 @@ fn cover_places_arrivals_and_stayers_where_they_help_most() {
     let written = cover::apply(&mut arcs, &flows, &after);
     assert_eq!(written.len(), 1);
     assert_eq!(arcs[written[0].0].subject, Some(math));
+}
+
+/// The cv searches' neighbourhoods: a group with the helper paired with it; a group of one
+/// school, where no move stays inside, is left out.
+#[test]
+fn neighbourhoods_are_groups_with_their_helpers() {
+    let mut inst = tiny();
+    // T5: the helper sends key teachers.
+    inst.teachers[0].key = true;
+    inst.reindex();
+    let p = policy();
+    let rows: Vec<GroupRow> = [("g-1", "S1", Role::Core), ("g-1", "S2", Role::Member)]
+        .into_iter()
+        .chain([("g-2", "S3", Role::Core)])
+        .map(|(group, school, role)| GroupRow {
+            track: "compulsory".into(),
+            group: group.into(),
+            school: school.into(),
+            role,
+        })
+        .collect();
+    let g = Grouping::from_rows(&inst, &rows).expect("groups");
+    let state = RotationState::new(&inst, &p);
+    let ctx = Context::new(&inst, &p, &g, &state, &pairing("S0")).expect("context");
+    let classes = classes::build_classes(&ctx, true);
+    let arcs = arcs::build_arcs(&ctx, &classes);
+    let hoods = indicators::neighbourhoods(&ctx, &classes, &arcs);
+    assert_eq!(hoods, vec![vec![true, true, true, false]]);
 }

@@ -11,6 +11,9 @@ use highs_sys::*;
 
 use super::mip::MipError;
 
+/// A row `lower ≤ a·x ≤ upper` with its (column, value) entries: (lower, upper, entries).
+pub type Row = (f64, f64, Vec<(usize, f64)>);
+
 /// How a solve of a [`LiveModel`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LiveStatus {
@@ -192,6 +195,48 @@ impl LiveModel {
             "add a row",
         )?;
         self.rows += 1;
+        Ok(())
+    }
+
+    /// Appends rows `lower ≤ a·x ≤ upper`, each with its entries over existing columns, in
+    /// one call: HiGHS keeps its matrix by columns, so each single row added repacks it (on
+    /// a 300,000-entry county model, 6,000 cuts one by one took 1.5 s).
+    pub fn add_rows_with(&mut self, rows: &[Row]) -> Result<(), MipError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut lower = Vec::with_capacity(rows.len());
+        let mut upper = Vec::with_capacity(rows.len());
+        let mut starts = Vec::with_capacity(rows.len());
+        let mut index: Vec<HighsInt> = Vec::new();
+        let mut value: Vec<f64> = Vec::new();
+        for (lo, hi, entries) in rows {
+            lower.push(*lo);
+            upper.push(*hi);
+            starts.push(count(index.len())?);
+            for &(c, v) in entries {
+                index.push(count(c)?);
+                value.push(v);
+            }
+        }
+        // SAFETY: starts of length n, index/value of equal length, indices of existing
+        // columns.
+        check(
+            unsafe {
+                Highs_addRows(
+                    self.ptr,
+                    count(rows.len())?,
+                    lower.as_ptr(),
+                    upper.as_ptr(),
+                    count(index.len())?,
+                    starts.as_ptr(),
+                    index.as_ptr(),
+                    value.as_ptr(),
+                )
+            },
+            "add rows",
+        )?;
+        self.rows += rows.len();
         Ok(())
     }
 
@@ -520,5 +565,30 @@ mod tests {
         assert!((m.objective() - 2.0).abs() < 1e-9);
         m.add_row(f64::NEG_INFINITY, 1.0, &[(0, 1.0)]).unwrap();
         assert_eq!(m.run(10.0).unwrap(), LiveStatus::Infeasible);
+    }
+
+    /// Rows added in one call act as the same rows added one by one: min x + 2y with
+    /// x ≤ 1 and x + y ≥ 3 is 5; a third row, empty, only counts.
+    #[test]
+    fn rows_added_together_bind_like_rows_added_alone() {
+        let mut m = LiveModel::new(false, 1).unwrap();
+        m.add_cols(
+            &[1.0, 2.0],
+            &[0.0, 0.0],
+            &[10.0, 10.0],
+            &[Vec::new(), Vec::new()],
+        )
+        .unwrap();
+        let rows: Vec<Row> = vec![
+            (f64::NEG_INFINITY, 1.0, vec![(0, 1.0)]),
+            (3.0, f64::INFINITY, vec![(0, 1.0), (1, 1.0)]),
+            (f64::NEG_INFINITY, 0.0, Vec::new()),
+        ];
+        m.add_rows_with(&rows).unwrap();
+        assert_eq!(m.num_rows(), 3);
+        assert_eq!(m.run(10.0).unwrap(), LiveStatus::Optimal);
+        assert!((m.objective() - 5.0).abs() < 1e-9);
+        let (values, _) = m.solution();
+        assert!((values[0] - 1.0).abs() < 1e-9 && (values[1] - 2.0).abs() < 1e-9);
     }
 }

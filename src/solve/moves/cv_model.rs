@@ -33,7 +33,7 @@ use super::engine::{Candidate, Candidates, Var, build_candidates, plan_values};
 use super::indicators::{TOLERANCE, Term};
 use super::model::{Component, FloorReq};
 use crate::metrics;
-use crate::solve::lp::{LiveModel, LiveStatus};
+use crate::solve::lp::{LiveModel, LiveStatus, Row};
 use crate::solve::mip::{MipError, MipOptions};
 
 /// Ratios beyond this make a cut numerically useless (a school far from the mean with s ≈ 0).
@@ -90,6 +90,8 @@ pub(crate) struct CountyModel<'a> {
     /// Per candidate: (school of its class, school where it works) for flows and stays;
     /// `None` for a shortage column.
     sites: Vec<Option<(usize, usize)>>,
+    /// Cuts made and not yet in the model.
+    pending: Vec<Row>,
 }
 
 /// The search's exact form of the variance about X̄⁰: per touched position, binaries
@@ -295,6 +297,7 @@ impl<'a> CountyModel<'a> {
             cuts: 0,
             search: None,
             sites,
+            pending: Vec::new(),
         })
     }
 
@@ -383,7 +386,8 @@ impl<'a> CountyModel<'a> {
         self.cols.iter().map(|c| point[c.t]).sum()
     }
 
-    /// Adds d_i ≥ 2r·(X_i − m) − r²·s for term `k`, position `i`, unless r was cut already.
+    /// Makes the row d_i ≥ 2r·(X_i − m) − r²·s for term `k`, position `i`, unless r was cut
+    /// already; it reaches the model at the next [`Self::flush_cuts`].
     fn cut(&mut self, k: usize, i: usize, r: f64) -> Result<bool, MipError> {
         if !r.is_finite() || r.abs() > MAX_RATIO {
             return Ok(false);
@@ -400,9 +404,15 @@ impl<'a> CountyModel<'a> {
             Some(&x) => entries.push((x, -2.0 * r)),
             None => lower = 2.0 * r * self.terms[k].value_before(i),
         }
-        self.model.add_row(lower, f64::INFINITY, &entries)?;
+        self.pending.push((lower, f64::INFINITY, entries));
         self.cuts += 1;
         Ok(true)
+    }
+
+    /// Adds the cuts made since the last call to the model, in one call.
+    fn flush_cuts(&mut self) -> Result<(), MipError> {
+        let rows = std::mem::take(&mut self.pending);
+        self.model.add_rows_with(&rows)
     }
 
     /// Tangents where integer plans near the threshold sit: per school, at the values X_i
@@ -431,6 +441,7 @@ impl<'a> CountyModel<'a> {
                 }
             }
         }
+        self.flush_cuts()?;
         Ok(self.cuts - before)
     }
 
@@ -467,6 +478,7 @@ impl<'a> CountyModel<'a> {
                 }
             }
         }
+        self.flush_cuts()?;
         Ok(self.cuts - before)
     }
 
@@ -626,7 +638,8 @@ impl<'a> CountyModel<'a> {
             &upper,
             &vec![Vec::new(); n_new],
         )?;
-        let mut rows = Vec::new();
+        let base = self.model.num_rows();
+        let mut batch: Vec<Row> = Vec::new();
         for (k, term) in self.terms.iter().enumerate() {
             let m0 = term.mean_before;
             let mut variance = Vec::new();
@@ -638,13 +651,11 @@ impl<'a> CountyModel<'a> {
             }
             for &(i, col, lo, count) in &lambdas[k] {
                 let one: Vec<(usize, f64)> = (0..count).map(|q| (col + q, 1.0)).collect();
-                rows.push(self.model.num_rows());
-                self.model.add_row(1.0, 1.0, &one)?;
+                batch.push((1.0, 1.0, one));
                 let x_of = |q: usize| 100.0 * (lo + q as f64) / term.students[i];
                 let mut link: Vec<(usize, f64)> = (0..count).map(|q| (col + q, x_of(q))).collect();
                 link.push((self.cols[k].x[&i], -1.0));
-                rows.push(self.model.num_rows());
-                self.model.add_row(0.0, 0.0, &link)?;
+                batch.push((0.0, 0.0, link));
                 variance
                     .extend((0..count).map(|q| (col + q, term.weight(i) * (x_of(q) - m0).powi(2))));
             }
@@ -652,10 +663,11 @@ impl<'a> CountyModel<'a> {
             let c2 = term.threshold * term.threshold;
             variance.push((u[k], -1.0));
             variance.push((self.cols[k].m, -2.0 * c2 * m0));
-            rows.push(self.model.num_rows());
             let limit = -c2 * m0 * m0 - constant;
-            self.model.add_row(f64::NEG_INFINITY, limit, &variance)?;
+            batch.push((f64::NEG_INFINITY, limit, variance));
         }
+        let rows: Vec<usize> = (base..base + batch.len()).collect();
+        self.model.add_rows_with(&batch)?;
         for j in first..first + n_new {
             self.integer.push(!u.contains(&j));
             self.fixed.push(false);

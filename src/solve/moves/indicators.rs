@@ -917,7 +917,8 @@ pub fn solve(
         let relevant = |c: &Class| terms_now.iter().any(|k| counts(ctx, c, k));
         let arcs = arcs::build_arcs_with(ctx, &classes, &relevant);
         let arcs = ctx.pins.restrict_arcs(&classes, arcs);
-        let remaining = (options.time_limit_s - started.elapsed().as_secs_f64()).max(1.0);
+        let remaining =
+            (options.time_limit_s - started.elapsed().as_secs_f64()).max(super::CV_MIN_SECONDS);
         let opts = MipOptions {
             time_limit_s: remaining,
             ..*options

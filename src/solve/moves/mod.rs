@@ -53,6 +53,9 @@ use state::RotationState;
 /// plan that stands in when the county model is not proven.
 const GROUP_SCOPE_SHARE: f64 = 0.2;
 
+/// The least time the cv level gets once the default plan is made.
+const CV_MIN_SECONDS: f64 = 0.1;
+
 /// A pairing resolved to indices, with the schools an exchange along it may reach.
 #[derive(Debug, Clone)]
 pub struct Pairing {
@@ -580,8 +583,11 @@ fn plan_moves_with(
     // The cv level couples the county: its own pipeline, classes split by the indicators,
     // in the time the parts left; their plan is the fallback when it proves nothing better.
     let cv_run = if policy.indicators.minimise_cv_excess {
+        // At least a moment: the default plan is there already, and a limit spent is the
+        // user's.
         let left = MipOptions {
-            time_limit_s: (options.time_limit_s - solving.elapsed().as_secs_f64()).max(1.0),
+            time_limit_s: (options.time_limit_s - solving.elapsed().as_secs_f64())
+                .max(CV_MIN_SECONDS),
             ..*options
         };
         let default = indicators::DefaultPlan {

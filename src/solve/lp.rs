@@ -72,6 +72,22 @@ fn check(status: HighsInt, what: &str) -> Result<(), MipError> {
     }
 }
 
+/// Packed (index, value) lists in HiGHS's compressed form: each list's start, then every
+/// index and value in order.
+type Packed = (Vec<HighsInt>, Vec<HighsInt>, Vec<f64>);
+
+fn pack<'a>(lists: impl Iterator<Item = &'a [(usize, f64)]>) -> Result<Packed, MipError> {
+    let (mut starts, mut index, mut value) = (Vec::new(), Vec::new(), Vec::new());
+    for list in lists {
+        starts.push(count(index.len())?);
+        for &(i, v) in list {
+            index.push(count(i)?);
+            value.push(v);
+        }
+    }
+    Ok((starts, index, value))
+}
+
 fn count(n: usize) -> Result<HighsInt, MipError> {
     HighsInt::try_from(n).map_err(|_| MipError::Highs("hold a model this large".into()))
 }
@@ -205,20 +221,9 @@ impl LiveModel {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut lower = Vec::with_capacity(rows.len());
-        let mut upper = Vec::with_capacity(rows.len());
-        let mut starts = Vec::with_capacity(rows.len());
-        let mut index: Vec<HighsInt> = Vec::new();
-        let mut value: Vec<f64> = Vec::new();
-        for (lo, hi, entries) in rows {
-            lower.push(*lo);
-            upper.push(*hi);
-            starts.push(count(index.len())?);
-            for &(c, v) in entries {
-                index.push(count(c)?);
-                value.push(v);
-            }
-        }
+        let lower: Vec<f64> = rows.iter().map(|r| r.0).collect();
+        let upper: Vec<f64> = rows.iter().map(|r| r.1).collect();
+        let (starts, index, value) = pack(rows.iter().map(|r| &r.2[..]))?;
         // SAFETY: starts of length n, index/value of equal length, indices of existing
         // columns.
         check(
@@ -251,16 +256,7 @@ impl LiveModel {
         if cost.is_empty() {
             return Ok(());
         }
-        let mut starts = Vec::with_capacity(cost.len());
-        let mut index = Vec::new();
-        let mut value = Vec::new();
-        for col in entries {
-            starts.push(count(index.len())?);
-            for &(r, v) in col {
-                index.push(count(r)?);
-                value.push(v);
-            }
-        }
+        let (starts, index, value) = pack(entries.iter().map(|c| &c[..]))?;
         // SAFETY: all arrays sized as HiGHS expects; row indices exist.
         check(
             unsafe {

@@ -159,29 +159,12 @@ impl LiveModel {
 
     /// Appends empty rows `lower ≤ a·x ≤ upper`; their entries come with the columns.
     pub fn add_rows(&mut self, lower: &[f64], upper: &[f64]) -> Result<(), MipError> {
-        if lower.is_empty() {
-            return Ok(());
-        }
-        let n = count(lower.len())?;
-        let starts = vec![0 as HighsInt; lower.len()];
-        // SAFETY: arrays of length n; no entries.
-        check(
-            unsafe {
-                Highs_addRows(
-                    self.ptr,
-                    n,
-                    lower.as_ptr(),
-                    upper.as_ptr(),
-                    0,
-                    starts.as_ptr(),
-                    std::ptr::null(),
-                    std::ptr::null(),
-                )
-            },
-            "add rows",
-        )?;
-        self.rows += lower.len();
-        Ok(())
+        let rows: Vec<Row> = lower
+            .iter()
+            .zip(upper)
+            .map(|(&lo, &hi)| (lo, hi, Vec::new()))
+            .collect();
+        self.add_rows_with(&rows)
     }
 
     /// Appends one row with its entries over existing columns.

@@ -174,27 +174,7 @@ impl LiveModel {
         upper: f64,
         entries: &[(usize, f64)],
     ) -> Result<(), MipError> {
-        let index: Vec<HighsInt> = entries
-            .iter()
-            .map(|&(c, _)| count(c))
-            .collect::<Result<_, _>>()?;
-        let value: Vec<f64> = entries.iter().map(|&(_, v)| v).collect();
-        // SAFETY: index/value of equal length, indices of existing columns.
-        check(
-            unsafe {
-                Highs_addRow(
-                    self.ptr,
-                    lower,
-                    upper,
-                    count(entries.len())?,
-                    index.as_ptr(),
-                    value.as_ptr(),
-                )
-            },
-            "add a row",
-        )?;
-        self.rows += 1;
-        Ok(())
+        self.add_rows_with(&[(lower, upper, entries.to_vec())])
     }
 
     /// Appends rows `lower ≤ a·x ≤ upper`, each with its entries over existing columns, in

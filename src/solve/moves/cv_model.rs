@@ -744,8 +744,8 @@ impl<'a> CountyModel<'a> {
 
     /// Holds every flow that changes no modelled count, and every transfer between groups,
     /// at most at its value in `point` (such a move may be dropped, freeing its cap room,
-    /// not added), for a search among the moves of counted teachers (a heuristic: its bound proves
-    /// nothing). Returns the columns frozen, for [`Self::thaw`].
+    /// not added), for a search among the moves of counted teachers (a heuristic: its bound
+    /// proves nothing). Returns the columns frozen, for [`Self::thaw`].
     pub(crate) fn freeze_uncounted(&mut self, point: &[f64]) -> Result<Vec<usize>, MipError> {
         let set: Vec<usize> = (0..self.cands.len())
             .filter(|&j| {

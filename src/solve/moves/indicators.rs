@@ -462,7 +462,6 @@ fn solve_round(
         // An even share of what is left for each level still to come.
         let left = deadline.saturating_duration_since(level_started);
         let level_deadline = level_started + left.div_f64((n_levels - level) as f64);
-        cm.set_objective(Some(level))?;
         let rel_gap = if level == 3 { KM_REL_GAP } else { 0.0 };
         let mut level_bound = cm.box_bound(level);
         // Every plan here is optimal at the first two levels, so the default run's bound on
@@ -599,7 +598,8 @@ fn improve_level(
 }
 
 /// Runs `search` from `best` on the search's exact-variance model for a later `level`, its
-/// estimate of E kept no worse than at `best`; returns the plan it leaves.
+/// estimate of E kept no worse than at `best`; returns the plan it leaves, with the level's
+/// objective set.
 fn later_search(
     cm: &mut CountyModel,
     level: usize,
@@ -613,7 +613,6 @@ fn later_search(
     cm.set_objective(Some(level))?;
     search(cm, &mut start)?;
     cm.end_search()?;
-    cm.set_objective(Some(level))?;
     Ok(cm.complete(start[..n].to_vec()))
 }
 

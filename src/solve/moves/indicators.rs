@@ -866,7 +866,9 @@ pub fn fallback(
     let cv_stat = LevelStat {
         status: SolveStatus::Feasible,
         objective: e_default,
-        bound: if same_first_levels {
+        // A cv run with no plan has no bound (NaN), and `f64::min` would turn it into E
+        // itself: a proof made up. E ≥ 0 holds always.
+        bound: if same_first_levels && cv.bound.is_finite() {
             cv.bound.min(e_default)
         } else {
             0.0

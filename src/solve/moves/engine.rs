@@ -24,7 +24,9 @@ use std::time::Instant;
 use super::Context;
 use super::arcs::{Arc, ArcKind};
 use super::classes::Class;
-use super::model::{Component, ComponentSolution, FloorReq, KM_REL_GAP, LevelStat, Start};
+use super::model::{
+    Component, ComponentSolution, FloorReq, KM_REL_GAP, LevelStat, Start, whole_bound,
+};
 use crate::solve::lp::{Basis, LiveModel, LiveStatus};
 use crate::solve::mip::{
     MIN_LEVEL_SECONDS, MipError, MipOptions, PROVEN_GAP, SolveStatus, level_share, pin_slack,
@@ -897,11 +899,7 @@ impl Engine {
                     // SPEC's proven gap above the bound, no more. A plan meeting the pin
                     // proves the level either way.
                     let integer = self.integer_costs(level);
-                    let bound = if integer {
-                        (value - 1e-6).ceil()
-                    } else {
-                        value
-                    };
+                    let bound = if integer { whole_bound(value) } else { value };
                     bounds.push((bound, started.elapsed().as_secs_f64()));
                     if level == 0 {
                         self.first_level_bound = Some(bound);

@@ -24,7 +24,7 @@ use super::arcs::{self, Arc, ArcKind};
 use super::classes::Class;
 use super::cv_model::{self, CountyModel, Point, counts};
 use super::extract;
-use super::model::{ComponentSolution, FloorReq, KM_REL_GAP, LevelStat};
+use super::model::{ComponentSolution, FloorReq, KM_REL_GAP, LevelStat, whole_bound};
 use crate::metrics::{self, Measure, Phase};
 use crate::solve::mip::{MipError, MipOptions, SolveStatus, pin_slack};
 
@@ -492,9 +492,10 @@ fn solve_round(
             let value = cm.value_at(level, start);
             search_neighbourhoods(cm, &hoods, start, value, &keeps_excess, search_until).map(|_| ())
         })?;
+        let round_up = integer_bound(&cm, level);
         let lp_started = Instant::now();
         if let Some(b) = cm.relaxation_bound(level_deadline)? {
-            level_bound = level_bound.max(b);
+            level_bound = level_bound.max(round_up(b));
             let lp_seconds = lp_started.elapsed().as_secs_f64();
             debug(&format!(
                 "  level {level}: LP bound {b} in {lp_seconds:.2} s"
@@ -503,7 +504,7 @@ fn solve_round(
             if lp_seconds * FULL_MIP_LP_RATIO <= left.as_secs_f64() {
                 let b = improve_level(&mut cm, level, rel_gap, &mut best, e_star, level_deadline)?;
                 if b.is_finite() {
-                    level_bound = level_bound.max(b);
+                    level_bound = level_bound.max(round_up(b));
                 }
             }
         }
@@ -595,6 +596,16 @@ fn improve_level(
         }
     }
     Ok(bound)
+}
+
+/// Rounds a bound of `level` up to a whole number when every plan's value is whole (whole
+/// costs on whole flows), less the solver's tolerance.
+fn integer_bound(cm: &CountyModel, level: usize) -> impl Fn(f64) -> f64 + use<> {
+    let whole = cm
+        .cands
+        .iter()
+        .all(|c| c.costs[level] == c.costs[level].round());
+    move |b: f64| if whole { whole_bound(b) } else { b }
 }
 
 /// Runs `search` from `best` on the search's exact-variance model for a later `level`, its

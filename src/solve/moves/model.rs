@@ -14,6 +14,12 @@ use crate::solve::mip::{MipError, MipModel, MipOptions, Sense, SolveStatus};
 /// The km level is solved to this relative gap, inside SPEC's 1e-6 for a proven level.
 pub const KM_REL_GAP: f64 = 5e-7;
 
+/// A bound on a level whose every plan has a whole value (whole costs on whole flows):
+/// the optimum is at least the bound rounded up, less the solver's tolerance.
+pub(crate) fn whole_bound(bound: f64) -> f64 {
+    (bound - 1e-6).ceil()
+}
+
 /// The level names of the rotation step, in order.
 pub const LEVELS: [&str; 4] = ["exchanges", "shortage", "teachers_moved", "km"];
 
@@ -288,4 +294,19 @@ pub fn solve_component(
             .collect();
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_bound;
+
+    #[test]
+    fn whole_bound_rounds_up_but_trusts_the_solver_tolerance() {
+        // c90-like LP bound on the teachers moved: no plan moves 102.06 teachers.
+        assert_eq!(whole_bound(102.0577), 103.0);
+        // An LP optimum at a whole value, a hair above from the solver's tolerance.
+        assert_eq!(whole_bound(103.000_000_5), 103.0);
+        assert_eq!(whole_bound(103.0), 103.0);
+        assert_eq!(whole_bound(-42.0), -42.0);
+    }
 }

@@ -21,10 +21,13 @@
 //! costs of that LP fix at 0 every column that would lift any plan above the incumbent's
 //! E, and HiGHS's branch and bound runs on what is left, from the incumbent, cuts added at
 //! each plan it returns, until the plan's true E and the model's bound agree within
-//! [`TOLERANCE`].
+//! [`TOLERANCE`]. The later levels' bounds may add rows that know counts are whole
+//! ([`count_hull`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
+
+mod count_hull;
 
 use super::Context;
 use super::arcs::Arc;
@@ -94,6 +97,8 @@ pub(crate) struct CountyModel<'a> {
     pending: Vec<Row>,
     /// Per school: its group.
     group_of: Vec<Option<usize>>,
+    /// The later levels' integer-aware rows, once added ([`count_hull`]).
+    count_hull: Option<count_hull::CountHull>,
 }
 
 /// The search's exact form of the variance about X̄⁰: per touched position, binaries
@@ -301,6 +306,7 @@ impl<'a> CountyModel<'a> {
             sites,
             pending: Vec::new(),
             group_of: ctx.grouping.school_group.clone(),
+            count_hull: None,
         })
     }
 
@@ -505,6 +511,7 @@ impl<'a> CountyModel<'a> {
             }
             point[c.t] = term.excess(&counts[k]);
         }
+        self.complete_count_hull(&mut point, &counts);
         if let Some(search) = &self.search {
             for (k, term) in self.terms.iter().enumerate() {
                 let m0 = term.mean_before;

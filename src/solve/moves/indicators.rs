@@ -51,6 +51,10 @@ const LATER_SEARCH_SHARE: f64 = 0.75;
 /// this many times the level's LP time left: HiGHS's presolve and root cuts do not look at
 /// the clock, and on county models they ran 6 to 20 s past a level's limit.
 const FULL_MIP_LP_RATIO: f64 = 10.0;
+/// The later levels' integer-aware bound ([`cv_model`]'s count hull) runs with this many
+/// times the level's LP time left: two LPs per term for the means' ranges, then the LP
+/// with secants.
+const HULL_LP_RATIO: f64 = 8.0;
 
 /// The name of the level in `levels`.
 pub const CV_LEVEL: &str = "cv_excess";
@@ -500,8 +504,32 @@ fn solve_round(
             debug(&format!(
                 "  level {level}: LP bound {b} in {lp_seconds:.2} s"
             ));
+            // The integer-aware rows need the means' ranges (two LPs per term) and then the
+            // LP again with its secants: only when that fits the time left.
             let left = level_deadline.saturating_duration_since(Instant::now());
-            if lp_seconds * FULL_MIP_LP_RATIO <= left.as_secs_f64() {
+            debug(&format!(
+                "  level {level}: {:.2} s left for the hull",
+                left.as_secs_f64()
+            ));
+            if lp_seconds * HULL_LP_RATIO <= left.as_secs_f64()
+                && !proven(&cm, level, &best, level_bound)
+            {
+                // Only plans at least as good as the incumbent matter: their means' range is
+                // narrower.
+                let incumbent = cm.value_at(level, &best);
+                cm.pin(level, incumbent + pin_slack(incumbent))?;
+                let hulled = cm.add_count_hull(e_star + TOLERANCE, Some(&best), level_deadline)?;
+                // The means' LPs set their own costs.
+                cm.set_objective(Some(level))?;
+                if hulled && let Some(b) = cm.hull_bound(level_deadline)? {
+                    level_bound = level_bound.max(round_up(b));
+                    debug(&format!("  level {level}: hull bound {b}"));
+                }
+            }
+            let left = level_deadline.saturating_duration_since(Instant::now());
+            if lp_seconds * FULL_MIP_LP_RATIO <= left.as_secs_f64()
+                && !proven(&cm, level, &best, level_bound)
+            {
                 let b = improve_level(&mut cm, level, rel_gap, &mut best, e_star, level_deadline)?;
                 if b.is_finite() {
                     level_bound = level_bound.max(round_up(b));
@@ -596,6 +624,11 @@ fn improve_level(
         }
     }
     Ok(bound)
+}
+
+/// Whether `best` meets `bound` on `level` within SPEC's proven gap.
+fn proven(cm: &CountyModel, level: usize, best: &[f64], bound: f64) -> bool {
+    SolveStatus::of_gap(cm.value_at(level, best), bound) == SolveStatus::Optimal
 }
 
 /// Rounds a bound of `level` up to a whole number when every plan's value is whole (whole

@@ -52,9 +52,9 @@ const LATER_SEARCH_SHARE: f64 = 0.75;
 /// the clock, and on county models they ran 6 to 20 s past a level's limit.
 const FULL_MIP_LP_RATIO: f64 = 10.0;
 /// The later levels' integer-aware bound ([`cv_model`]'s count hull) runs with this many
-/// times the level's LP time left: two LPs per term for the means' ranges, then the LP
-/// with secants.
-const HULL_LP_RATIO: f64 = 8.0;
+/// times the level's LP time left: two LPs per term for the means' ranges (on a county of
+/// 90 schools, 2 to 4 times the level's LP together), then the LP with secants.
+const HULL_LP_RATIO: f64 = 5.0;
 
 /// The name of the level in `levels`.
 pub const CV_LEVEL: &str = "cv_excess";

@@ -390,6 +390,16 @@ impl<'a> CountyModel<'a> {
             .sum()
     }
 
+    /// Term `k`'s variance about the mean before any move over the schools no candidate
+    /// touches: a constant of every plan.
+    fn untouched_variance(&self, k: usize) -> f64 {
+        let term = self.terms[k];
+        (0..term.schools.len())
+            .filter(|i| !self.cols[k].x.contains_key(i))
+            .map(|i| term.share_before(i, term.value_before(i)))
+            .sum()
+    }
+
     /// The model's E at a point (Σ t).
     fn model_excess(&self, point: &[f64]) -> f64 {
         self.cols.iter().map(|c| point[c.t]).sum()
@@ -515,10 +525,12 @@ impl<'a> CountyModel<'a> {
         if let Some(search) = &self.search {
             for (k, term) in self.terms.iter().enumerate() {
                 let m0 = term.mean_before;
-                let mut variance = 0.0;
-                for i in 0..term.schools.len() {
-                    variance += term.weight(i) * (term.values(&counts[k])[i] - m0).powi(2);
-                }
+                let variance: f64 = term
+                    .values(&counts[k])
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &x)| term.share_before(i, x))
+                    .sum();
                 for &(i, col, lo, count) in &search.lambdas[k] {
                     let q = counts[k][i] - lo;
                     if q >= 0.0 && (q as usize) < count {
@@ -653,12 +665,7 @@ impl<'a> CountyModel<'a> {
         for (k, term) in self.terms.iter().enumerate() {
             let m0 = term.mean_before;
             let mut variance = Vec::new();
-            let mut constant = 0.0;
-            for i in 0..term.schools.len() {
-                if !self.cols[k].x.contains_key(&i) {
-                    constant += term.weight(i) * (term.value_before(i) - m0).powi(2);
-                }
-            }
+            let constant = self.untouched_variance(k);
             for &(i, col, lo, count) in &lambdas[k] {
                 let one: Vec<(usize, f64)> = (0..count).map(|q| (col + q, 1.0)).collect();
                 batch.push((1.0, 1.0, one));
@@ -666,8 +673,7 @@ impl<'a> CountyModel<'a> {
                 let mut link: Vec<(usize, f64)> = (0..count).map(|q| (col + q, x_of(q))).collect();
                 link.push((self.cols[k].x[&i], -1.0));
                 batch.push((0.0, 0.0, link));
-                variance
-                    .extend((0..count).map(|q| (col + q, term.weight(i) * (x_of(q) - m0).powi(2))));
+                variance.extend((0..count).map(|q| (col + q, term.share_before(i, x_of(q)))));
             }
             // u ≥ V − c²·X̄⁰² − 2c²·X̄⁰·δ, which is S² − c²·m² plus (1 + c²)·δ² ≥ 0.
             let c2 = term.threshold * term.threshold;

@@ -347,6 +347,14 @@ enum LevelOutcome {
     },
 }
 
+/// Whether `level`'s objective is a whole number in every integral plan of `cands`: whole
+/// costs (a shortage is whole once the flows are, see `settle_shortages`).
+pub(crate) fn whole_costs(cands: &[Candidate], level: usize) -> bool {
+    cands
+        .iter()
+        .all(|c| c.costs[level] == c.costs[level].round())
+}
+
 /// A part's candidates (every column the model may use) and its structural rows.
 pub(crate) struct Candidates {
     pub(crate) cands: Vec<Candidate>,
@@ -1219,9 +1227,7 @@ impl Engine {
     /// Whether `level`'s objective is a whole number in every integral plan: whole costs
     /// (a shortage is whole once the flows are, see `settle_shortages`).
     fn integer_costs(&self, level: usize) -> bool {
-        self.cands
-            .iter()
-            .all(|c| c.costs[level] == c.costs[level].round())
+        whole_costs(&self.cands, level)
     }
 
     /// Adds the pin row of `level` at `value` (and the slack a solver's tolerance needs).

@@ -23,6 +23,7 @@ use super::Context;
 use super::arcs::{self, Arc, ArcKind};
 use super::classes::Class;
 use super::cv_model::{self, CountyModel, Point, counts};
+use super::engine::whole_costs;
 use super::extract;
 use super::model::{ComponentSolution, FloorReq, KM_REL_GAP, LevelStat, whole_bound};
 use crate::metrics::{self, Measure, Phase};
@@ -100,6 +101,12 @@ impl Term {
     /// P_i / P of position `i`.
     pub(crate) fn weight(&self, i: usize) -> f64 {
         self.students[i] / self.total_students
+    }
+
+    /// Position `i`'s share w_i·(X_i − X̄⁰)² of the variance about the mean before any
+    /// move, at value `x` of X_i.
+    pub(crate) fn share_before(&self, i: usize, x: f64) -> f64 {
+        self.weight(i) * (x - self.mean_before).powi(2)
     }
 
     /// (X̄, S) for the counts.
@@ -501,7 +508,8 @@ fn solve_round(
             let value = cm.value_at(level, start);
             search_neighbourhoods(cm, &hoods, start, value, &keeps_excess, search_until).map(|_| ())
         })?;
-        let round_up = integer_bound(&cm, level);
+        let whole = whole_costs(&cm.cands, level);
+        let round_up = |b: f64| if whole { whole_bound(b) } else { b };
         let lp_started = Instant::now();
         if let Some(b) = cm.relaxation_bound(level_deadline)? {
             level_bound = level_bound.max(round_up(b));
@@ -523,7 +531,7 @@ fn solve_round(
                 // narrower.
                 let incumbent = cm.value_at(level, &best);
                 cm.pin(level, incumbent + pin_slack(incumbent))?;
-                let hulled = cm.add_count_hull(e_star + TOLERANCE, Some(&best), level_deadline)?;
+                let hulled = cm.add_count_hull(e_star + TOLERANCE, &best, level_deadline)?;
                 // The means' LPs set their own costs.
                 cm.set_objective(Some(level))?;
                 if hulled && let Some(b) = cm.hull_bound(level_deadline)? {
@@ -532,7 +540,7 @@ fn solve_round(
                 }
             }
             let left = level_deadline.saturating_duration_since(Instant::now());
-            let ratio = if whole_costs(&cm, level) {
+            let ratio = if whole {
                 WHOLE_MIP_LP_RATIO
             } else {
                 FULL_MIP_LP_RATIO
@@ -637,20 +645,6 @@ fn improve_level(
 /// Whether `best` meets `bound` on `level` within SPEC's proven gap.
 fn proven(cm: &CountyModel, level: usize, best: &[f64], bound: f64) -> bool {
     SolveStatus::of_gap(cm.value_at(level, best), bound) == SolveStatus::Optimal
-}
-
-/// Rounds a bound of `level` up to a whole number when every plan's value is whole (whole
-/// costs on whole flows), less the solver's tolerance.
-fn integer_bound(cm: &CountyModel, level: usize) -> impl Fn(f64) -> f64 + use<> {
-    let whole = whole_costs(cm, level);
-    move |b: f64| if whole { whole_bound(b) } else { b }
-}
-
-/// Whether every plan's value on `level` is whole: whole costs on whole flows.
-fn whole_costs(cm: &CountyModel, level: usize) -> bool {
-    cm.cands
-        .iter()
-        .all(|c| c.costs[level] == c.costs[level].round())
 }
 
 /// Runs `search` from `best` on the search's exact-variance model for a later `level`, its

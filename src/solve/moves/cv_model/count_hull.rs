@@ -135,7 +135,7 @@ impl CountyModel<'_> {
     pub(crate) fn add_count_hull(
         &mut self,
         e_cap: f64,
-        start: Option<&[f64]>,
+        start: &[f64],
         deadline: Instant,
     ) -> Result<bool, MipError> {
         let started = Instant::now();
@@ -173,16 +173,14 @@ impl CountyModel<'_> {
             }
             self.count_hull = Some(CountHull { terms });
             let mut wanted = Vec::new();
-            let at_start = start.map(|p| self.counts_at(p));
-            for k in 0..self.terms.len() {
+            let at_start = self.counts_at(start);
+            for (k, start_counts) in at_start.iter().enumerate() {
                 let term = self.terms[k];
                 for &i in self.cols[k].x.keys() {
                     let n0 = term.counts_before[i].round() as i64;
                     wanted.extend((n0 - FIRST_WINDOW..n0 + FIRST_WINDOW).map(|j| (k, i, j)));
-                    if let Some(c) = &at_start {
-                        let n1 = c[k][i].round() as i64;
-                        wanted.extend([(k, i, n1 - 1), (k, i, n1)]);
-                    }
+                    let n1 = start_counts[i].round() as i64;
+                    wanted.extend([(k, i, n1 - 1), (k, i, n1)]);
                 }
             }
             self.add_secants(&wanted)?;
@@ -197,10 +195,7 @@ impl CountyModel<'_> {
             let term = self.terms[k];
             let a = term.mean_before;
             let cap = VarianceCap::new(a, term.threshold, a * e_cap.max(0.0), lo, hi);
-            let constant: f64 = (0..term.schools.len())
-                .filter(|i| !v.contains_key(i))
-                .map(|i| term.weight(i) * (term.value_before(i) - a).powi(2))
-                .sum();
+            let constant = self.untouched_variance(k);
             // Σ v + constant ≤ cap.at_lowest + cap.slope·(m − lowest mean)
             let mut entries: Vec<(usize, f64)> = v.values().map(|&col| (col, 1.0)).collect();
             entries.push((self.cols[k].m, -cap.slope));
@@ -267,14 +262,11 @@ impl CountyModel<'_> {
     /// broken (or `deadline`): its last value bounds the level (every plan meets every
     /// row). `None` when no LP finished.
     pub(crate) fn hull_bound(&mut self, deadline: Instant) -> Result<Option<f64>, MipError> {
-        self.model.clear_integrality()?;
-        self.model.set_int("simplex_strategy", 1)?;
         let mut bound = None;
         for round in 1..=MAX_ROUNDS {
-            if self.model.run(seconds_left(deadline))? != LiveStatus::Optimal {
+            let Some(value) = self.relaxation_bound(deadline)? else {
                 break;
-            }
-            let value = self.model.objective();
+            };
             bound = Some(value);
             let (p, _) = self.model.solution();
             let added = self.hull_cuts(&p)?;
@@ -297,7 +289,7 @@ impl CountyModel<'_> {
             let term = self.terms[k];
             let x = term.values(&counts[k]);
             for (&i, &v) in &th.v {
-                point[v] = term.weight(i) * (x[i] - term.mean_before).powi(2);
+                point[v] = term.share_before(i, x[i]);
             }
         }
     }

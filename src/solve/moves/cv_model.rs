@@ -56,6 +56,9 @@ const SEARCH_MORE: f64 = 4.0;
 const SEARCH_HEURISTIC_EFFORT: f64 = 0.3;
 const DEFAULT_HEURISTIC_EFFORT: f64 = 0.05;
 
+/// The teachers moved among the engine's levels.
+const MOVED_LEVEL: usize = 2;
+
 /// Reduced costs are trusted to this (HiGHS's dual feasibility tolerance is 1e-7).
 const RC_EPS: f64 = 1e-6;
 
@@ -629,10 +632,10 @@ impl<'a> CountyModel<'a> {
     }
 
     /// Starts the search's exact-variance model (see [`Search`]): the objective becomes
-    /// Σ_k u_k / (2·c·X̄⁰²), E's first-order size near the threshold; a plan with objective
-    /// 0 has E = 0. Plans outside the windows are left out: a
-    /// heuristic, its plans are judged by their true E.
-    pub(crate) fn begin_search(&mut self, start: &[f64]) -> Result<(), MipError> {
+    /// Σ_k u_k / (2·c·X̄⁰²), E's first-order size near the threshold (a plan with u = 0
+    /// has E = 0), plus `tie_break` per teacher moved. Plans outside the windows are left
+    /// out: a heuristic, its plans are judged by their true E.
+    pub(crate) fn begin_search(&mut self, start: &[f64], tie_break: f64) -> Result<(), MipError> {
         let first = self.num_cols();
         let at_start = self.counts_at(start);
         let mut lambdas = Vec::new();
@@ -688,11 +691,6 @@ impl<'a> CountyModel<'a> {
             self.integer.push(!u.contains(&j));
             self.fixed.push(false);
         }
-        let mut cost = vec![0.0; self.num_cols()];
-        for (k, term) in self.terms.iter().enumerate() {
-            cost[u[k]] = 1.0 / search_scale(term);
-        }
-        self.model.set_costs(&cost)?;
         // The search is for plans, not proofs.
         self.model
             .set_float("mip_heuristic_effort", SEARCH_HEURISTIC_EFFORT)?;
@@ -702,7 +700,22 @@ impl<'a> CountyModel<'a> {
             rows,
             cols: (first..first + n_new).collect(),
         });
-        Ok(())
+        self.set_search_objective(tie_break)
+    }
+
+    /// The search's objective: Σ_k u_k / (2·c·X̄⁰²), plus `tie_break` per teacher moved.
+    pub(crate) fn set_search_objective(&mut self, tie_break: f64) -> Result<(), MipError> {
+        let Some(search) = &self.search else {
+            return Ok(());
+        };
+        let mut cost = vec![0.0; self.num_cols()];
+        for (j, c) in self.cands.iter().enumerate() {
+            cost[j] = tie_break * c.costs[MOVED_LEVEL];
+        }
+        for (term, &u) in self.terms.iter().zip(&search.u) {
+            cost[u] = 1.0 / search_scale(term);
+        }
+        self.model.set_costs(&cost)
     }
 
     /// The search's objective Σ_k u_k / (2·c·X̄⁰²) at a completed point (0 outside a

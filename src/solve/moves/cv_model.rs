@@ -32,7 +32,7 @@ mod count_hull;
 use super::Context;
 use super::arcs::Arc;
 use super::classes::Class;
-use super::engine::{Candidate, Candidates, Var, build_candidates, plan_values};
+use super::engine::{Candidate, Candidates, MOVED_LEVEL, Var, build_candidates, plan_values};
 use super::indicators::{TOLERANCE, Term};
 use super::model::{Component, FloorReq};
 use crate::metrics;
@@ -55,9 +55,6 @@ const SEARCH_MORE: f64 = 4.0;
 /// HiGHS's share of effort on primal heuristics during the search, and its default.
 const SEARCH_HEURISTIC_EFFORT: f64 = 0.3;
 const DEFAULT_HEURISTIC_EFFORT: f64 = 0.05;
-
-/// The teachers moved among the engine's levels.
-const MOVED_LEVEL: usize = 2;
 
 /// Reduced costs are trusted to this (HiGHS's dual feasibility tolerance is 1e-7).
 const RC_EPS: f64 = 1e-6;

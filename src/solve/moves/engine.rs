@@ -84,7 +84,7 @@ const RC_EPS: f64 = 1e-6;
 const PRICE_BATCH: usize = 4000;
 /// The shortage and teachers-moved levels' places.
 const SHORTAGE_LEVEL: usize = 1;
-const MOVED_LEVEL: usize = 2;
+pub(crate) const MOVED_LEVEL: usize = 2;
 /// The weight of the teachers moved in the shortage level's warm-up LP (see `lp_first`).
 const TIEBREAK_WEIGHT: f64 = 1e-4;
 
@@ -906,7 +906,7 @@ impl Engine {
                     // and a pin there needs only the solver's tolerance; another keeps
                     // SPEC's proven gap above the bound, no more. A plan meeting the pin
                     // proves the level either way.
-                    let integer = self.integer_costs(level);
+                    let integer = whole_costs(&self.cands, level);
                     let bound = if integer { whole_bound(value) } else { value };
                     bounds.push((bound, started.elapsed().as_secs_f64()));
                     if level == 0 {
@@ -1222,12 +1222,6 @@ impl Engine {
         self.cand_of = kept;
         self.basis = self.basis.as_ref().map(|b| b.without_cols(&gone));
         Ok(())
-    }
-
-    /// Whether `level`'s objective is a whole number in every integral plan: whole costs
-    /// (a shortage is whole once the flows are, see `settle_shortages`).
-    fn integer_costs(&self, level: usize) -> bool {
-        whole_costs(&self.cands, level)
     }
 
     /// Adds the pin row of `level` at `value` (and the slack a solver's tolerance needs).
